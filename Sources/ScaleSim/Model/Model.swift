@@ -1,0 +1,149 @@
+/// The intermediate form every front end compiles to, and the only thing the engine runs.
+///
+/// Resources live in arrays by kind and are referred to by index; a request executes a
+/// program: a run of `steps` starting at an entry step. All programs share one step array.
+/// Every random choice names its stream (`streamName`) so that adding a component does not
+/// change the numbers drawn by the others.
+public struct Model: Sendable {
+    public var name: String
+    public var classes: [RequestClass] = []
+    public var cpus: [CPU] = []
+    public var delays: [DelayCenter] = []
+    public var pools: [Pool] = []
+    public var caches: [Cache] = []
+    public var routers: [Router] = []
+    /// Distributions drawn by `use` steps and thinking users, each with its own stream.
+    public var samplers: [SamplerSpec] = []
+    /// Probability tables drawn by `branch` steps, each with its own stream.
+    public var branches: [BranchTable] = []
+    public var steps: [Step] = []
+    public var sources: [Source] = []
+
+    public init(name: String) { self.name = name }
+
+    /// A class of requests: latency, throughput and errors are reported per class.
+    public struct RequestClass: Sendable, Hashable {
+        public var name: String
+        public init(name: String) { self.name = name }
+    }
+
+    /// `cores` servers that serve work by processor sharing or first come, first served.
+    public struct CPU: Sendable, Hashable {
+        public enum Discipline: String, Sendable, Hashable { case fcfs, ps }
+        public var name: String
+        public var cores: Int
+        public var discipline: Discipline
+        /// Most requests at the resource (waiting and in service); an arrival beyond it is
+        /// blocked and its request ends with an error.
+        public var capacity: Int?
+        public init(name: String, cores: Int, discipline: Discipline, capacity: Int? = nil) {
+            self.name = name; self.cores = cores; self.discipline = discipline; self.capacity = capacity
+        }
+    }
+
+    /// Infinite servers: network latency, think time, anything that does not queue.
+    public struct DelayCenter: Sendable, Hashable {
+        public var name: String
+        public init(name: String) { self.name = name }
+    }
+
+    /// A counting semaphore with a FIFO wait queue (worker threads, connections).
+    public struct Pool: Sendable, Hashable {
+        public var name: String
+        public var capacity: Int
+        public init(name: String, capacity: Int) { self.name = name; self.capacity = capacity }
+    }
+
+    /// Key-level cache state over keys `0..<keys`, drawn with Zipf popularity.
+    public struct Cache: Sendable, Hashable {
+        public var name: String
+        public var keys: Int
+        /// Zipf exponent of key popularity (0 = uniform).
+        public var zipf: Double
+        /// Seconds an entry lives after insertion; nil = forever.
+        public var ttl: Double?
+        /// Most entries held; the least recently used goes first. nil = unbounded.
+        public var capacity: Int?
+        public var streamName: String
+        public init(name: String, keys: Int, zipf: Double, ttl: Double?, capacity: Int?, streamName: String) {
+            self.name = name; self.keys = keys; self.zipf = zipf; self.ttl = ttl
+            self.capacity = capacity; self.streamName = streamName
+        }
+    }
+
+    /// Picks one of `instances` instances for a request.
+    public struct Router: Sendable, Hashable {
+        public enum Policy: String, Sendable, Hashable, CaseIterable {
+            case random
+            case roundRobin = "round_robin"
+            case leastConnections = "least_connections"
+            case powerOfTwo = "power_of_two"
+        }
+        public var name: String
+        public var policy: Policy
+        public var instances: Int
+        public var streamName: String
+        public init(name: String, policy: Policy, instances: Int, streamName: String) {
+            self.name = name; self.policy = policy; self.instances = instances; self.streamName = streamName
+        }
+    }
+
+    public struct SamplerSpec: Sendable, Hashable {
+        public var distribution: Distribution
+        public var streamName: String
+        public init(_ distribution: Distribution, streamName: String) {
+            self.distribution = distribution; self.streamName = streamName
+        }
+    }
+
+    /// Jump to `targets[i]` with probability `probabilities[i]`; with what is left of 1, end
+    /// the request (it leaves the network).
+    public struct BranchTable: Sendable, Hashable {
+        public var probabilities: [Double]
+        /// Step indices.
+        public var targets: [Int]
+        public var streamName: String
+        public init(probabilities: [Double], targets: [Int], streamName: String) {
+            self.probabilities = probabilities; self.targets = targets; self.streamName = streamName
+        }
+    }
+
+    /// A resource a `use` step occupies for a sampled time.
+    public enum Server: Sendable, Hashable {
+        case cpu(Int)
+        case delay(Int)
+    }
+
+    /// One instruction of a request program. Steps run in order unless they jump.
+    public enum Step: Sendable, Hashable {
+        /// Occupy `server` (offset by the request's chosen instance when `perInstance`) for a
+        /// time drawn from `samplers[sampler]`.
+        case use(Server, sampler: Int, perInstance: Bool)
+        /// Take one unit of `pools[pool]` (offset by the instance when `perInstance`), waiting
+        /// FIFO when none is free.
+        case acquire(pool: Int, perInstance: Bool)
+        case release(pool: Int, perInstance: Bool)
+        /// Choose an instance with `routers[router]`; it stays chosen until `leave`.
+        case route(router: Int)
+        case leave(router: Int)
+        /// Draw a key from `caches[cache]`'s popularity and look it up: a hit goes to step
+        /// `hit`, a miss to step `miss`.
+        case lookup(cache: Int, hit: Int, miss: Int)
+        /// Insert the request's key into `caches[cache]`.
+        case fill(cache: Int)
+        /// Probabilistic jump (see `BranchTable`).
+        case branch(table: Int)
+        case jump(to: Int)
+        /// The request is complete.
+        case done
+    }
+
+    /// Where requests come from.
+    public enum Source: Sendable, Hashable {
+        /// Poisson arrivals at `rate` per second of requests of `classIndex` starting at `entry`.
+        case open(classIndex: Int, rate: Double, entry: Int, streamName: String)
+        /// `size` users who think for a time from `samplers[think]`, then send a request of
+        /// `classIndex` starting at `entry`; when it completes they think again.
+        case closed(classIndex: Int, size: Int, think: Int, entry: Int)
+    }
+}

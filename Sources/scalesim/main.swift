@@ -1,0 +1,2 @@
+import ScaleSim
+print("scalesim")
