@@ -1,0 +1,120 @@
+import Foundation
+
+/// Hit ratios of key-level caches under the independent reference model (IRM): each request
+/// draws key i with probability `p_i`, independently, so key i is requested as a Poisson stream
+/// of rate `lambda_i = lambda p_i`.
+public enum CacheFormulas {
+
+    // MARK: TTL
+
+    /// Hit probability of one key with Poisson requests of rate `rate` in a cache whose entries
+    /// expire `ttl` after insertion (a hit does not extend them): `lambda T / (1 + lambda T)`.
+    ///
+    /// A miss inserts the key; the next `lambda T` requests on average fall within its lifetime
+    /// and hit; the first request after expiry misses again (renewal argument; Jung, Berger &
+    /// Balakrishnan, "Modeling TTL-based Internet caches", IEEE INFOCOM 2003).
+    public static func ttlHitProbability(rate: Double, ttl: Double) -> Double {
+        precondition(rate >= 0 && ttl >= 0)
+        let x = rate * ttl
+        return x.isInfinite ? 1 : x / (1 + x)
+    }
+
+    /// Overall hit ratio `sum_i p_i h_i` of a TTL cache with unbounded capacity, with
+    /// `h_i = ttlHitProbability(rate: lambda p_i, ttl: T)` (Jung, Berger & Balakrishnan 2003).
+    ///
+    /// Without a TTL and without a capacity (not this function) the long-run hit ratio is 1:
+    /// only the first request of each key misses.
+    ///
+    /// - Complexity: O(keys).
+    public static func ttlHitRatio(popularity p: [Double], arrivalRate lambda: Double, ttl: Double) -> Double {
+        var hit = 0.0
+        for pi in p { hit += pi * ttlHitProbability(rate: lambda * pi, ttl: ttl) }
+        return hit
+    }
+
+    // MARK: LRU (Che's approximation)
+
+    /// Che's characteristic time `t_C` of an LRU cache of `capacity` entries: the root of
+    /// `sum_i (1 - exp(-rates_i t)) = C`.
+    ///
+    /// Che, Tung & Wang, "Hierarchical Web caching systems: modeling, design and experimental
+    /// results", IEEE JSAC 20(7), 2002; justified asymptotically by Fricker, Robert & Roberts,
+    /// "A versatile and accurate approximation for LRU cache performance", ITC 24, 2012. The
+    /// left side increases from 0 to the number of keys with positive rate; since it is below
+    /// `sum rates_i t`, the root exceeds `C / sum rates_i`, and the bracket is doubled from there
+    /// until the sign changes, then the root is found by Brent's method (`GSLNumerics.findRoot`).
+    ///
+    /// - Returns: nil when `capacity` is at least the number of keys with positive rate (every
+    ///   such key stays cached: `t_C` is infinite).
+    /// - Complexity: O(keys) per evaluation, about 100 evaluations.
+    public static func cheCharacteristicTime(rates: [Double], capacity: Double) -> Double? {
+        precondition(capacity > 0)
+        let live = rates.filter { $0 > 0 }
+        guard capacity < Double(live.count) else { return nil }
+        return growAndFindRoot(start: capacity / live.reduce(0, +)) { t in
+            var occupancy = 0.0
+            for r in live { occupancy -= expm1(-r * t) }
+            return occupancy - capacity
+        }
+    }
+
+    /// Overall hit ratio of an LRU cache of `capacity` entries by Che's approximation:
+    /// `h_i = 1 - exp(-lambda_i t_C)`, hit ratio `sum_i p_i h_i` (Che, Tung & Wang 2002; Fricker,
+    /// Robert & Roberts 2012). It does not depend on the total request rate (t_C scales as
+    /// 1/lambda), so it is computed with rates `p_i`. A capacity of at least the number of keys
+    /// gives 1 (in the long run nothing is evicted).
+    public static func lruHitRatio(popularity p: [Double], capacity: Int) -> Double {
+        guard let t = cheCharacteristicTime(rates: p, capacity: Double(capacity)) else { return 1 }
+        var hit = 0.0
+        for pi in p { hit -= pi * expm1(-pi * t) }
+        return hit
+    }
+
+    // MARK: LRU with TTL
+
+    /// Approximate hit ratio of an LRU cache of `capacity` entries whose entries also expire
+    /// `ttl` after insertion (a hit refreshes the LRU position, not the expiry).
+    ///
+    /// **An approximation.** Following the TTL view of LRU (Che et al. 2002; Fofack, Nain, Neglia &
+    /// Towsley, "Performance evaluation of hierarchical TTL-based cache networks", Computer
+    /// Networks 65, 2014), an entry is evicted `t_C` after its last request; here it also expires
+    /// `T` after insertion. Alone, the two timers give hit probabilities `lambda_i T /
+    /// (1 + lambda_i T)` (Jung et al. 2003) and `1 - exp(-lambda_i t_C)` (Che); both are
+    /// `x / (1 + x)` of the mean time an entry stays (T, resp. `(exp(lambda_i t_C) - 1) /
+    /// lambda_i`), and the entry stays for the *earlier* of the two events, so we take
+    /// `h_i = min(lambda_i T / (1 + lambda_i T), 1 - exp(-lambda_i t_C))` -- an upper bound
+    /// on the per-key hit probability of this model (`E[min(T, E)] <= min(T, E[E])`), exact when
+    /// either constraint does not bind. `t_C` solves `sum_i h_i(t_C) = C` (mean occupancy equals
+    /// the capacity); when the TTL alone keeps the mean occupancy `sum_i h_i^TTL` at or below C,
+    /// the capacity does not bind and the TTL formula is returned.
+    public static func ttlLRUHitRatio(popularity p: [Double], arrivalRate lambda: Double, ttl: Double,
+                                      capacity: Int) -> Double {
+        let ttlHits = p.map { ttlHitProbability(rate: lambda * $0, ttl: ttl) }
+        let occupancy = ttlHits.reduce(0, +)
+        let c = Double(capacity)
+        guard occupancy > c, lambda > 0 else {
+            return zip(p, ttlHits).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        let rates = p.map { lambda * $0 }
+        func perKey(_ i: Int, _ t: Double) -> Double { min(ttlHits[i], -expm1(-rates[i] * t)) }
+        let t = growAndFindRoot(start: c / lambda) { t in
+            var s = 0.0
+            for i in rates.indices { s += perKey(i, t) }
+            return s - c
+        }
+        var hit = 0.0
+        for i in p.indices { hit += p[i] * perKey(i, t) }
+        return hit
+    }
+
+    /// The root of an increasing `f` with `f(start) < 0` and `f` positive somewhere to the right:
+    /// doubles the upper end of the bracket until `f` changes sign, then Brent's method.
+    private static func growAndFindRoot(start: Double, _ f: (Double) -> Double) -> Double {
+        var lo = 0.0, hi = max(start, .leastNormalMagnitude) * 2
+        while f(hi) < 0 && hi < .greatestFiniteMagnitude / 4 {
+            lo = hi
+            hi *= 2
+        }
+        return GSLNumerics.findRoot(in: lo...hi, f) ?? hi
+    }
+}
