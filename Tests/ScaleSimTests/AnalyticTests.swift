@@ -392,12 +392,12 @@ private func queue(_ name: String, servers: Int = 1, discipline: NetworkScenario
     // MARK: - Moments
 
     @Test func distributionMoments() {
-        #expect(close(analyticMean(.uniform(min: 1, max: 3)), 2) && close(analyticSCV(.uniform(min: 1, max: 3)), 1.0 / 12))
-        #expect(close(analyticSCV(.erlang(k: 4, mean: 1)), 0.25))
+        #expect(close(Distribution.uniform(min: 1, max: 3).mean, 2) && close(Distribution.uniform(min: 1, max: 3).scv, 1.0 / 12))
+        #expect(close(Distribution.erlang(k: 4, mean: 1).scv, 0.25))
         // Lognormal with median 1 and p99 e^z: sigma = 1, mean e^(1/2), scv e - 1.
         let z = GSLNumerics.normalQuantile(0.99)
-        #expect(close(analyticMean(.lognormalQuantiles(p50: 1, p99: exp(z))), exp(0.5), 1e-12))
-        #expect(close(analyticSCV(.lognormalQuantiles(p50: 1, p99: exp(z))), M_E - 1, 1e-12))
+        #expect(close(Distribution.lognormalQuantiles(p50: 1, p99: exp(z)).mean, exp(0.5), 1e-12))
+        #expect(close(Distribution.lognormalQuantiles(p50: 1, p99: exp(z)).scv, M_E - 1, 1e-12))
         // Bounded Pareto against a midpoint-rule integral of x f(x) and x^2 f(x).
         for alpha in [0.5, 1.0, 1.5, 2.0, 2.5] {
             let lo = 1.0, hi = 100.0, steps = 200_000
@@ -411,8 +411,8 @@ private func queue(_ name: String, servers: Int = 1, discipline: NetworkScenario
                 m2 += x * x * density * x * du
             }
             let d = Distribution.pareto(alpha: alpha, min: lo, max: hi)
-            #expect(close(analyticMean(d), m1, 1e-6), "alpha = \(alpha)")
-            #expect(close(analyticSCV(d), m2 / (m1 * m1) - 1, 1e-6), "alpha = \(alpha)")
+            #expect(close(d.mean, m1, 1e-6), "alpha = \(alpha)")
+            #expect(close(d.scv, m2 / (m1 * m1) - 1, 1e-6), "alpha = \(alpha)")
         }
     }
 }

@@ -21,7 +21,7 @@ extension NetworkAnalytic {
         let stations = scenario.stations
         let n = stations.count
         let users = population.size
-        let think = analyticMean(population.think)
+        let think = population.think.mean
         var gamma = [Double](repeating: 0, count: n)
         gamma[population.to] = 1
 
@@ -36,11 +36,11 @@ extension NetworkAnalytic {
         let mvaStations: [MVAStation] = stations.map { station in
             switch station.kind {
             case .queue(let c, _, _, let service, _):
-                return MVAStation(kind: .queue(servers: c), visits: 0, meanService: analyticMean(service))
+                return MVAStation(kind: .queue(servers: c), visits: 0, meanService: service.mean)
             case .delay(let service, _):
-                return MVAStation(kind: .delay, visits: 0, meanService: analyticMean(service))
+                return MVAStation(kind: .delay, visits: 0, meanService: service.mean)
             case .cache(_, _, _, _, let service, _, _):
-                return MVAStation(kind: .delay, visits: 0, meanService: service.map(analyticMean) ?? 0)
+                return MVAStation(kind: .delay, visits: 0, meanService: service.map(\.mean) ?? 0)
             }
         }
         func hitMap(_ x: [Double]) -> [Int: Double] {
@@ -105,7 +105,7 @@ extension NetworkAnalytic {
                     method: cacheModel.map { "MVA (delay); \($0.method)" } ?? "MVA (delay)"))
 
             case .queue(let c, let discipline, let capacity, let service, _):
-                let s = analyticMean(service)
+                let s = service.mean
                 var r = StationResult(arrivalRate: rate, throughput: rate, utilization: result.utilization[i],
                                       meanResponse: response, meanInStation: inStation,
                                       method: c > 1 && c < users ? "MVA (load-dependent)" : "MVA")
@@ -113,7 +113,7 @@ extension NetworkAnalytic {
                     r.meanWait = response.map { max(0, $0 - s) }
                     r.waitProbability = result.waitProbability[i]
                     r.meanQueueLength = inStation.map { max(0, $0 - rate * s) }    // minus busy servers
-                    if !analyticIsExponential(service) && visited {
+                    if !service.isExponential && visited {
                         notes.append("\(station.name): FCFS with \(distributionName(service)) service: MVA treats "
                                      + "it as exponential (approximation; product form needs exponential FCFS service)")
                     }

@@ -33,7 +33,7 @@ extension NetworkAnalytic {
             case .cache(let keys, let zipf, let ttl, let capacity, _, _, _):
                 caches[i] = CacheModel(keys: keys, zipf: zipf, ttl: ttl, capacity: capacity)
             case .queue(let c, _, let k?, let service, _):
-                finite[i] = (c, k, analyticMean(service))
+                finite[i] = (c, k, service.mean)
             default:
                 break
             }
@@ -122,21 +122,21 @@ extension NetworkAnalytic {
         let name = station.name
         switch station.kind {
         case .delay(let service, _):
-            let s = analyticMean(service)
+            let s = service.mean
             return StationResult(arrivalRate: lambda, throughput: lambda, meanResponse: s, meanWait: 0,
                                  waitProbability: 0, meanQueueLength: 0, meanInStation: lambda * s,
                                  method: "delay")
 
         case .cache(_, _, _, _, let service, _, _):
-            let s = service.map(analyticMean) ?? 0
+            let s = service.map(\.mean) ?? 0
             if let note = cache?.note(station: name) { notes.append(note) }
             return StationResult(arrivalRate: lambda, throughput: lambda, meanResponse: s, meanWait: 0,
                                  waitProbability: 0, meanQueueLength: 0, meanInStation: lambda * s,
                                  hitRatio: hitRatio, method: cache?.method ?? "cache")
 
         case .queue(let c, let discipline, let capacity, let service, _):
-            let s = analyticMean(service), scv = analyticSCV(service)
-            let exponential = analyticIsExponential(service)
+            let s = service.mean, scv = service.scv
+            let exponential = service.isExponential
             let serviceText = "\(distributionName(service)) service"
 
             if let k = capacity {

@@ -1,0 +1,15 @@
+// swift-tools-version: 6.0
+// Benchmarks live in their own package so the main build and CI stay fast.
+// Run: swift run -c release --package-path Benchmarks scalesim-bench
+import PackageDescription
+
+let package = Package(
+    name: "scalesim-benchmarks",
+    dependencies: [.package(path: "..")],
+    targets: [
+        .executableTarget(
+            name: "scalesim-bench",
+            dependencies: [.product(name: "ScaleSim", package: "main")]
+        ),
+    ]
+)

@@ -1,0 +1,25 @@
+# The two commands of the README, and a few more. Each installs GSL first when it is missing.
+SCENARIO ?= scenarios/validation/three-tier.json
+
+.PHONY: run test deps bench reports
+
+deps:
+	@scripts/ensure-deps
+
+## Run a scenario (release build) and write its reports under reports/<name>/.
+run: deps
+	swift build -c release --product scalesim
+	.build/release/scalesim $(SCENARIO)
+
+## Run the whole test suite.
+test: deps
+	swift test
+
+## Engine benchmark: events per second and peak memory (release build).
+bench: deps
+	swift run -c release --package-path Benchmarks scalesim-bench 10
+
+## Regenerate the bundled reports under reports/.
+reports: deps
+	swift build -c release --product scalesim
+	for f in scenarios/validation/*.json; do .build/release/scalesim run "$$f" --quiet --out reports/validation/$$(basename "$$f" .json) > /dev/null || exit 1; done

@@ -1,0 +1,132 @@
+/// Key-level cache state: an expiry time per key and, with a capacity, an LRU list.
+///
+/// Entries expire lazily: an entry whose expiry has passed is a miss when looked up (as
+/// Redis does on access). With a capacity, expired entries keep their place in the LRU list
+/// until they are filled again or evicted.
+struct CacheState {
+    /// When each key's entry expires; `-infinity` when the key is not cached.
+    var expiry: [Double]
+    let ttl: Double
+    let capacity: Int
+    var size = 0
+    /// LRU list through the keys: `previous`/`next` key, -1 at the ends; -2 = not in the list.
+    var previous: [Int32]
+    var next: [Int32]
+    var head: Int32 = -1
+    var tail: Int32 = -1
+    let keys: ZipfKeySampler
+    let stream: RandomStream
+
+    init(_ cache: Model.Cache, stream: RandomStream) {
+        expiry = Array(repeating: -.infinity, count: cache.keys)
+        ttl = cache.ttl ?? .infinity
+        capacity = cache.capacity ?? Int.max
+        if cache.capacity != nil {
+            previous = Array(repeating: -2, count: cache.keys)
+            next = Array(repeating: -2, count: cache.keys)
+        } else {
+            previous = []
+            next = []
+        }
+        keys = ZipfKeySampler(keys: cache.keys, exponent: cache.zipf)
+        self.stream = stream
+    }
+
+    var bounded: Bool { capacity != Int.max }
+
+    @inline(__always)
+    func drawKey() -> Int { keys.next(stream) }
+
+    /// Whether `key` is cached and fresh at `now`; a hit makes it the most recently used.
+    @inline(__always)
+    mutating func lookup(_ key: Int, now: Double) -> Bool {
+        guard expiry[key] > now else { return false }
+        if bounded { moveToFront(Int32(key)) }
+        return true
+    }
+
+    /// Inserts (or refreshes) `key`; it expires `ttl` from `now`. A full cache evicts its
+    /// least recently used entry.
+    mutating func fill(_ key: Int, now: Double) {
+        expiry[key] = now + ttl
+        guard bounded else { return }
+        let k = Int32(key)
+        if previous[key] != -2 {
+            moveToFront(k)
+            return
+        }
+        pushFront(k)
+        size += 1
+        if size > capacity {
+            let victim = tail
+            unlink(victim)
+            expiry[Int(victim)] = -.infinity
+            size -= 1
+        }
+    }
+
+    private mutating func unlink(_ k: Int32) {
+        let p = previous[Int(k)], n = next[Int(k)]
+        if p >= 0 { next[Int(p)] = n } else { head = n }
+        if n >= 0 { previous[Int(n)] = p } else { tail = p }
+        previous[Int(k)] = -2
+        next[Int(k)] = -2
+    }
+
+    private mutating func pushFront(_ k: Int32) {
+        previous[Int(k)] = -1
+        next[Int(k)] = head
+        if head >= 0 { previous[Int(head)] = k } else { tail = k }
+        head = k
+    }
+
+    private mutating func moveToFront(_ k: Int32) {
+        guard head != k else { return }
+        unlink(k)
+        pushFront(k)
+    }
+}
+
+/// Picks an instance for each request by the router's policy, counting the requests each
+/// instance holds between `route` and `leave` (for least connections and power of two).
+struct RouterState {
+    let policy: Model.Router.Policy
+    var active: [Int32]
+    var nextRoundRobin = 0
+    let stream: RandomStream
+
+    init(_ router: Model.Router, stream: RandomStream) {
+        policy = router.policy
+        active = Array(repeating: 0, count: router.instances)
+        self.stream = stream
+    }
+
+    /// The chosen instance; ties go to the lowest index, so runs repeat exactly.
+    mutating func pick(_ stats: inout ReplicationResult.RouterResult) -> Int {
+        let n = active.count
+        let chosen: Int
+        switch policy {
+        case .random:
+            chosen = stream.uniformInt(n)
+        case .roundRobin:
+            chosen = nextRoundRobin
+            nextRoundRobin = (nextRoundRobin + 1) % n
+        case .leastConnections:
+            var best = 0
+            for i in 1..<n where active[i] < active[best] { best = i }
+            chosen = best
+        case .powerOfTwo:
+            if n == 1 {
+                chosen = 0
+            } else {
+                let a = stream.uniformInt(n)
+                var b = stream.uniformInt(n - 1)
+                if b >= a { b += 1 }
+                chosen = active[b] < active[a] || (active[b] == active[a] && b < a) ? b : a
+            }
+        }
+        active[chosen] += 1
+        stats.picks[chosen] += 1
+        return chosen
+    }
+}

@@ -1,0 +1,338 @@
+import Foundation
+
+/// Limits that stop a replication before it exhausts memory or time.
+public struct EngineLimits: Sendable, Hashable {
+    /// Most requests alive at once; beyond it the replication stops and says the model is
+    /// overloaded.
+    public var maxInFlight: Int
+    /// Most events one replication may process.
+    public var maxEvents: UInt64
+
+    public init(maxInFlight: Int = 2_000_000, maxEvents: UInt64 = .max) {
+        self.maxInFlight = maxInFlight
+        self.maxEvents = maxEvents
+    }
+}
+
+/// One replication of a `Model`: the discrete-event loop and the state of every component.
+///
+/// A request is a small value in a slab (`requests`), found by slot index; components keep
+/// their state in arrays indexed like the model's. The loop pops `Event`s (small structs,
+/// no closures) in `(time, sequence)` order; nothing allocates per event once the arrays
+/// have grown to the number of requests in flight.
+struct Engine {
+    let model: Model
+    let duration: Double
+    let warmup: Double
+    let limits: EngineLimits
+
+    var now: Double = 0
+    var queue = EventQueue()
+    var result = ReplicationResult()
+
+    // Program and random choices.
+    let steps: [Model.Step]
+    var samplers: [Sampler]
+    var branchTables: [BranchState]
+    var sources: [SourceState]
+
+    // Components.
+    var cpus: [CPUState]
+    var delays: [DelayState]
+    var pools: [PoolState]
+    var caches: [CacheState]
+    var routers: [RouterState]
+
+    // Requests in flight.
+    var requests: [Request] = []
+    var freeSlots: [Int32] = []
+    var inFlight = 0
+
+    init(model: Model, seed: UInt64, replication: Int, duration: Double, warmup: Double,
+         limits: EngineLimits = EngineLimits()) {
+        self.model = model
+        self.duration = duration
+        self.warmup = warmup
+        self.limits = limits
+        self.steps = model.steps
+
+        // One stream per stable name; components that name the same stream share it.
+        var streams: [String: RandomStream] = [:]
+        func stream(_ name: String) -> RandomStream {
+            if let existing = streams[name] { return existing }
+            let created = RandomStream(seed: seed, name: name, replication: replication)
+            streams[name] = created
+            return created
+        }
+        samplers = model.samplers.map { Sampler($0.distribution, stream: stream($0.streamName)) }
+        branchTables = model.branches.map { table in
+            var cumulative: [Double] = []
+            var total = 0.0
+            for p in table.probabilities { total += p; cumulative.append(total) }
+            return BranchState(cumulative: cumulative, targets: table.targets.map(Int32.init),
+                               stream: stream(table.streamName))
+        }
+        sources = model.sources.map { source in
+            switch source {
+            case let .open(classIndex, rate, entry, streamName):
+                return SourceState(classIndex: Int32(classIndex), entry: Int32(entry), closed: false,
+                                   meanGap: rate > 0 ? 1 / rate : .infinity, think: -1,
+                                   stream: stream(streamName))
+            case let .closed(classIndex, _, think, entry):
+                return SourceState(classIndex: Int32(classIndex), entry: Int32(entry), closed: true,
+                                   meanGap: 0, think: Int32(think), stream: nil)
+            }
+        }
+        cpus = model.cpus.map { CPUState($0) }
+        delays = model.delays.map { _ in DelayState() }
+        pools = model.pools.map { PoolState(capacity: Int32($0.capacity)) }
+        caches = model.caches.map { CacheState($0, stream: stream($0.streamName)) }
+        routers = model.routers.map { RouterState($0, stream: stream($0.streamName)) }
+
+        result.classes = Array(repeating: .init(), count: model.classes.count)
+        result.cpus = Array(repeating: .init(), count: model.cpus.count)
+        result.delays = Array(repeating: .init(), count: model.delays.count)
+        result.pools = Array(repeating: .init(), count: model.pools.count)
+        result.caches = Array(repeating: .init(), count: model.caches.count)
+        result.routers = model.routers.map { .init(picks: Array(repeating: 0, count: $0.instances)) }
+    }
+
+    /// Runs the replication to its end (or to a limit) and returns what it measured.
+    mutating func run() -> ReplicationResult {
+        start()
+        var events: UInt64 = 0
+        while let event = queue.popMin() {
+            if event.time > duration { break }
+            #if SCALESIM_CHECKS
+            precondition(event.time >= now, "time went back from \(now) to \(event.time)")
+            #endif
+            now = event.time
+            events &+= 1
+            switch event.kind {
+            case .arrival: openArrival(source: Int(event.target))
+            case .thinkDone: startRequest(source: Int(event.target))
+            case .serviceDone: serviceDone(slot: event.target)
+            case .psDone: psDone(cpu: Int(event.target), generation: event.generation)
+            case .resume:
+                requests[Int(event.target)].step += 1
+                execute(slot: event.target)
+            case .warmupEnd: restartStatistics()
+            }
+            if inFlight > limits.maxInFlight {
+                result.stoppedEarly = "more than \(limits.maxInFlight) requests in flight at t=\(now)s: the model is overloaded"
+                break
+            }
+            if events >= limits.maxEvents {
+                result.stoppedEarly = "event budget of \(limits.maxEvents) events reached at t=\(now)s"
+                break
+            }
+        }
+        let end = result.stoppedEarly == nil ? duration : now
+        closeStatistics(at: end)
+        result.events = events
+        result.measuredTime = max(0, end - warmup)
+        return result
+    }
+
+    private mutating func start() {
+        if warmup > 0 { queue.schedule(.warmupEnd, at: warmup, target: 0) }
+        for (index, source) in model.sources.enumerated() {
+            switch source {
+            case .open(_, let rate, _, _):
+                if rate > 0 {
+                    queue.schedule(.arrival, at: sources[index].nextGap(), target: Int32(index))
+                }
+            case let .closed(_, size, think, _):
+                for _ in 0..<size {
+                    queue.schedule(.thinkDone, at: samplers[think].next(), target: Int32(index))
+                }
+            }
+        }
+    }
+
+    // MARK: Sources and requests
+
+    @inline(__always)
+    private mutating func openArrival(source: Int) {
+        queue.schedule(.arrival, at: now + sources[source].nextGap(), target: Int32(source))
+        startRequest(source: source)
+    }
+
+    private mutating func startRequest(source: Int) {
+        let s = sources[source]
+        let request = Request(classIndex: s.classIndex, step: s.entry, instance: 0, key: -1,
+                              source: Int32(source), start: now, visitStart: now, work: 0)
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+            requests[Int(slot)] = request
+        } else {
+            slot = Int32(requests.count)
+            requests.append(request)
+        }
+        inFlight += 1
+        result.classes[Int(s.classIndex)].arrivals += 1
+        execute(slot: slot)
+    }
+
+    /// Ends a request: records its latency (or its error) and lets a closed user think again.
+    private mutating func finish(slot: Int32, failed: Bool) {
+        let request = requests[Int(slot)]
+        let c = Int(request.classIndex)
+        if failed {
+            result.classes[c].errors += 1
+        } else {
+            result.classes[c].completed += 1
+            result.classes[c].latency.record(now - request.start)
+        }
+        let source = sources[Int(request.source)]
+        if source.closed {
+            queue.schedule(.thinkDone, at: now + samplers[Int(source.think)].next(), target: request.source)
+        }
+        freeSlots.append(slot)
+        inFlight -= 1
+    }
+
+    // MARK: Programs
+
+    /// Runs request `slot`'s program from its current step until it must wait or ends.
+    mutating func execute(slot: Int32) {
+        let s = Int(slot)
+        while true {
+            switch steps[Int(requests[s].step)] {
+            case let .use(server, sampler, perInstance):
+                let work = samplers[sampler].next()
+                let offset = perInstance ? Int(requests[s].instance) : 0
+                requests[s].visitStart = now
+                requests[s].work = work
+                switch server {
+                case .cpu(let base):
+                    if !arriveAtCPU(base + offset, slot: slot, work: work) {
+                        finish(slot: slot, failed: true)
+                    }
+                case .delay(let base):
+                    arriveAtDelay(base + offset, slot: slot, work: work)
+                }
+                return
+            case let .acquire(base, perInstance):
+                let pool = base + (perInstance ? Int(requests[s].instance) : 0)
+                requests[s].visitStart = now
+                if !acquire(pool: pool, slot: slot) { return }
+                requests[s].step += 1
+            case let .release(base, perInstance):
+                release(pool: base + (perInstance ? Int(requests[s].instance) : 0))
+                requests[s].step += 1
+            case .route(let router):
+                requests[s].instance = Int32(routers[router].pick(&result.routers[router]))
+                requests[s].step += 1
+            case .leave(let router):
+                routers[router].active[Int(requests[s].instance)] -= 1
+                requests[s].step += 1
+            case let .lookup(cache, hit, miss):
+                let key = caches[cache].drawKey()
+                requests[s].key = Int32(key)
+                let isHit = caches[cache].lookup(key, now: now)
+                result.caches[cache].lookups += 1
+                if isHit { result.caches[cache].hits += 1 }
+                requests[s].step = Int32(isHit ? hit : miss)
+            case .fill(let cache):
+                caches[cache].fill(Int(requests[s].key), now: now)
+                requests[s].step += 1
+            case .branch(let table):
+                let target = branchTables[table].draw()
+                if target < 0 {
+                    finish(slot: slot, failed: false)
+                    return
+                }
+                requests[s].step = target
+            case .jump(let to):
+                requests[s].step = Int32(to)
+            case .done:
+                finish(slot: slot, failed: false)
+                return
+            }
+        }
+    }
+
+    /// A request's time at an FCFS CPU or a delay centre is over.
+    private mutating func serviceDone(slot: Int32) {
+        let s = Int(slot)
+        guard case let .use(server, _, perInstance) = steps[Int(requests[s].step)] else {
+            preconditionFailure("serviceDone for a request that is not at a use step")
+        }
+        let offset = perInstance ? Int(requests[s].instance) : 0
+        switch server {
+        case .cpu(let base): departFCFS(base + offset, slot: slot)
+        case .delay(let base): departDelay(base + offset, slot: slot)
+        }
+        requests[s].step += 1
+        execute(slot: slot)
+    }
+
+    // MARK: Statistics
+
+    /// Drops everything measured during the warm-up; state (queues, caches) carries on.
+    private mutating func restartStatistics() {
+        closeStatistics(at: now)
+        for i in result.classes.indices { result.classes[i] = .init() }
+        for i in result.cpus.indices { result.cpus[i] = .init() }
+        for i in result.delays.indices { result.delays[i] = .init() }
+        for i in result.pools.indices { result.pools[i] = .init() }
+        for i in result.caches.indices { result.caches[i] = .init() }
+        for i in result.routers.indices {
+            result.routers[i].picks = Array(repeating: 0, count: result.routers[i].picks.count)
+        }
+    }
+
+    /// Brings every time-weighted area up to `time`.
+    private mutating func closeStatistics(at time: Double) {
+        for i in cpus.indices { cpus[i].account(until: time, into: &result.cpus[i]) }
+        for i in delays.indices { delays[i].account(until: time, into: &result.delays[i]) }
+        for i in pools.indices { pools[i].account(until: time, into: &result.pools[i]) }
+    }
+}
+
+/// A request in flight.
+struct Request {
+    var classIndex: Int32
+    var step: Int32
+    /// The instance its router chose (0 before any route step).
+    var instance: Int32
+    /// The cache key it drew, -1 before any lookup.
+    var key: Int32
+    var source: Int32
+    var start: Double
+    /// When it arrived at its current resource.
+    var visitStart: Double
+    /// The service time it needs at its current resource.
+    var work: Double
+}
+
+struct SourceState {
+    var classIndex: Int32
+    var entry: Int32
+    var closed: Bool
+    var meanGap: Double
+    var think: Int32
+    var stream: RandomStream?
+
+    /// The time to the next Poisson arrival.
+    @inline(__always)
+    func nextGap() -> Double {
+        -meanGap * log(stream!.uniformPositive())
+    }
+}
+
+struct BranchState {
+    var cumulative: [Double]
+    var targets: [Int32]
+    var stream: RandomStream
+
+    /// The step to jump to, or -1 to leave.
+    @inline(__always)
+    func draw() -> Int32 {
+        let u = stream.uniform()
+        for i in cumulative.indices where u < cumulative[i] { return targets[i] }
+        return -1
+    }
+}

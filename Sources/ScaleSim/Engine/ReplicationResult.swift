@@ -1,0 +1,105 @@
+import Histogram
+
+/// Latency histogram in integer microseconds, with the exact count, sum and sum of squares
+/// kept beside it (the histogram's own mean is approximate).
+public struct LatencyRecorder: Sendable {
+    /// Latencies above an hour are recorded as an hour.
+    public static let highestMicroseconds: UInt64 = 3_600_000_000
+    public private(set) var histogram = Histogram<UInt64>(
+        lowestDiscernibleValue: 1, highestTrackableValue: highestMicroseconds,
+        numberOfSignificantValueDigits: .three)
+    public private(set) var count: UInt64 = 0
+    public private(set) var sum: Double = 0
+    public private(set) var sumOfSquares: Double = 0
+
+    public init() {}
+
+    /// Records one latency in seconds.
+
+    public mutating func record(_ seconds: Double) {
+        count += 1
+        sum += seconds
+        sumOfSquares += seconds * seconds
+        let micros = seconds <= 0 ? 0 : min(UInt64((seconds * 1e6).rounded()), Self.highestMicroseconds)
+        let recorded = histogram.record(micros)
+        assert(recorded, "latency \(micros) µs is outside the histogram")
+    }
+
+    /// Adds another recorder's values (merging replications or shards).
+    public mutating func merge(_ other: LatencyRecorder) {
+        histogram.add(other.histogram)
+        count += other.count
+        sum += other.sum
+        sumOfSquares += other.sumOfSquares
+    }
+
+    /// Exact mean in seconds (NaN when empty).
+    public var mean: Double { count == 0 ? .nan : sum / Double(count) }
+
+    /// The `percentile` (0...100) in seconds, from the histogram (NaN when empty).
+    public func percentile(_ percentile: Double) -> Double {
+        count == 0 ? .nan : Double(histogram.valueAtPercentile(percentile)) / 1e6
+    }
+}
+
+/// Everything one replication measured after its warm-up.
+public struct ReplicationResult: Sendable {
+    /// Simulated seconds covered by the statistics (duration minus warm-up, or less when
+    /// the run stopped early).
+    public var measuredTime: Double = 0
+    public var events: UInt64 = 0
+    /// Why the replication stopped before its duration, if it did.
+    public var stoppedEarly: String?
+    public var classes: [ClassResult] = []
+    public var cpus: [CPUResult] = []
+    public var delays: [DelayResult] = []
+    public var pools: [PoolResult] = []
+    public var caches: [CacheResult] = []
+    public var routers: [RouterResult] = []
+
+    public struct ClassResult: Sendable {
+        public var arrivals: UInt64 = 0
+        public var completed: UInt64 = 0
+        public var errors: UInt64 = 0
+        public var latency = LatencyRecorder()
+    }
+
+    /// Time-weighted areas are integrals over the measured time (divide by `measuredTime`).
+    public struct CPUResult: Sendable {
+        public var arrivals: UInt64 = 0
+        public var blocked: UInt64 = 0
+        /// Arrivals that found every core busy (FCFS) or more jobs than cores (PS).
+        public var waited: UInt64 = 0
+        public var started: UInt64 = 0
+        public var completions: UInt64 = 0
+        public var sumWait: Double = 0
+        public var sumResponse: Double = 0
+        public var busyArea: Double = 0
+        public var queueArea: Double = 0
+        public var inStationArea: Double = 0
+    }
+
+    public struct DelayResult: Sendable {
+        public var arrivals: UInt64 = 0
+        public var completions: UInt64 = 0
+        public var sumResponse: Double = 0
+        public var inStationArea: Double = 0
+    }
+
+    public struct PoolResult: Sendable {
+        public var acquisitions: UInt64 = 0
+        public var waited: UInt64 = 0
+        public var sumWait: Double = 0
+        public var inUseArea: Double = 0
+        public var queueArea: Double = 0
+    }
+
+    public struct CacheResult: Sendable {
+        public var lookups: UInt64 = 0
+        public var hits: UInt64 = 0
+    }
+
+    public struct RouterResult: Sendable {
+        public var picks: [UInt64] = []
+    }
+}

@@ -1,0 +1,117 @@
+/// Everything known after running a network scenario: the scenario, the simulated estimates
+/// and the analytic solution. The JSON contract (DESIGN.md section 6), Markdown and the
+/// console table are rendered from it.
+public struct NetworkReport: Sendable {
+    public var scenario: NetworkScenario
+    public var summary: NetworkSummary
+    public var analytic: NetworkAnalytic
+
+    public init(scenario: NetworkScenario, summary: NetworkSummary, analytic: NetworkAnalytic) {
+        self.scenario = scenario
+        self.summary = summary
+        self.analytic = analytic
+    }
+
+    /// Runs `scenario` (replications in parallel on `jobs` threads) and solves it analytically.
+    public static func run(_ scenario: NetworkScenario, jobs: Int, limits: EngineLimits = EngineLimits(),
+                           progress: (@Sendable (Int, ReplicationResult) -> Void)? = nil) -> NetworkReport {
+        let compiled = scenario.compile()
+        let results = Simulation.run(compiled.model, seed: scenario.seed, run: scenario.run, jobs: jobs,
+                                     limits: limits, progress: progress)
+        return NetworkReport(scenario: scenario,
+                             summary: NetworkSummary(scenario: scenario, compiled: compiled, results: results),
+                             analytic: NetworkAnalytic.solve(scenario))
+    }
+
+    /// The report as the JSON contract: every estimate is `{mean, halfWidth}`; figures that do
+    /// not apply to a station are left out; numbers that are not finite are `null`.
+    public var json: JSONValue {
+        var stations: [JSONValue] = []
+        for (station, result) in zip(summary.stations, analytic.stations) {
+            var members: [JSONValue.Member] = [.init("name", .string(station.name))]
+            func add(_ key: String, _ estimate: Estimate?) {
+                if let estimate { members.append(.init(key, estimate.json)) }
+            }
+            add("utilization", station.utilization)
+            add("throughput", station.throughput)
+            add("meanResponse", station.meanResponse)
+            add("meanWait", station.meanWait)
+            add("waitProbability", station.waitProbability)
+            add("meanQueueLength", station.meanQueueLength)
+            add("meanInStation", station.meanInStation)
+            add("blockingProbability", station.blockingProbability)
+            add("hitRatio", station.hitRatio)
+            members.append(.init("analytic", result.json))
+            stations.append(.object(members))
+        }
+        var system: [JSONValue.Member] = [
+            .init("throughput", summary.system.throughput.json),
+            .init("meanResponse", summary.system.meanResponse.json),
+            .init("p50", summary.system.p50.json),
+            .init("p95", summary.system.p95.json),
+            .init("p99", summary.system.p99.json),
+            .init("errorRate", summary.system.errorRate.json),
+        ]
+        var systemAnalytic: [JSONValue.Member] = []
+        if let x = analytic.systemThroughput { systemAnalytic.append(.init("throughput", .number(x))) }
+        if let r = analytic.systemMeanResponse { systemAnalytic.append(.init("meanResponse", .number(r))) }
+        system.append(.init("analytic", .object(systemAnalytic)))
+
+        let run = scenario.run
+        return .object([
+            .init("kind", .string("network")),
+            .init("scenario", .string(scenario.name)),
+            .init("seed", .number(Double(scenario.seed))),
+            .init("replications", .number(Double(run.replications))),
+            .init("confidence", .number(run.confidence)),
+            .init("run", .object([
+                .init("duration", .number(run.duration)),
+                .init("warmup", .number(run.warmup)),
+                .init("events", .number(Double(summary.events))),
+                .init("version", .string(ScaleSimVersion.current)),
+            ])),
+            .init("stations", .array(stations)),
+            .init("system", .object(system)),
+            .init("notes", .array(notes.map(JSONValue.string))),
+        ])
+    }
+
+    /// Plain-English notes: replications that stopped early, and where the formulas are
+    /// approximations or do not apply.
+    public var notes: [String] {
+        var notes = summary.stoppedEarly.enumerated().map { "replication \($0.offset + 1): \($0.element)" }
+        notes += analytic.notes
+        return notes
+    }
+}
+
+extension Estimate {
+    /// `{ "mean": x, "halfWidth": h }`, `h` null with one replication.
+    public var json: JSONValue {
+        .object([.init("mean", .number(mean)), .init("halfWidth", halfWidth.map(JSONValue.number) ?? .null)])
+    }
+}
+
+extension NetworkAnalytic.StationResult {
+    var json: JSONValue {
+        var members: [JSONValue.Member] = [.init("method", .string(method)), .init("stable", .bool(stable))]
+        func add(_ key: String, _ value: Double?) {
+            if let value { members.append(.init(key, .number(value))) }
+        }
+        add("throughput", throughput)
+        add("utilization", utilization)
+        add("meanResponse", meanResponse)
+        add("meanWait", meanWait)
+        add("waitProbability", waitProbability)
+        add("meanQueueLength", meanQueueLength)
+        add("meanInStation", meanInStation)
+        add("blockingProbability", blockingProbability)
+        add("hitRatio", hitRatio)
+        return .object(members)
+    }
+}
+
+/// The version written into every report so a reader can reproduce it.
+public enum ScaleSimVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import ScaleSim
+
+@main
+struct ScaleSimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scalesim",
+        abstract: "Capacity planning for web architectures by discrete-event simulation.",
+        discussion: """
+            `scalesim FILE` runs a scenario, prints a short comparison table and writes its \
+            reports under reports/<file name>/ (report.json, report.md, report.html).
+
+            Exit status: 0 success, 64 usage error, 65 invalid scenario (every problem is \
+            listed with its JSON path), 66 scenario file unreadable, 73 reports not writable.
+            """,
+        version: ScaleSimVersion.current,
+        subcommands: [Run.self, Validate.self],
+        defaultSubcommand: Run.self)
+}
+
+/// Exit statuses from sysexits.h, which scripts and CI read.
+enum Exit {
+    static let invalidScenario = ExitCode(65)
+    static let noInput = ExitCode(66)
+    static let cannotCreate = ExitCode(73)
+}
+
+/// Writes a line to standard error.
+func note(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Reads and validates a scenario file, or prints why not and exits (66 unreadable, 65 invalid).
+func loadScenario(_ path: String) throws -> Scenario {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        note("scalesim: cannot read \(path): \(exists ? (isDirectory.boolValue ? "it is a folder" : "permission denied") : "no such file")")
+        throw Exit.noInput
+    }
+    do {
+        return try Scenario.load(bytes: [UInt8](data))
+    } catch {
+        note("scalesim: \(path) is not a valid scenario (\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s")):")
+        for issue in error.issues { note("  \(issue)") }
+        throw Exit.invalidScenario
+    }
+}

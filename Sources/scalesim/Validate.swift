@@ -1,0 +1,21 @@
+import ArgumentParser
+import ScaleSim
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a scenario file without running it.",
+        discussion: "Prints a one-line summary and exits 0 when the file is valid; otherwise lists every problem with its JSON path on standard error and exits 65.")
+
+    @Argument(help: "The scenario file (JSON).")
+    var file: String
+
+    func run() throws {
+        switch try loadScenario(file) {
+        case .network(let network):
+            let closed = network.population.map { "closed population of \($0.size)" }
+                ?? "\(network.arrivals.count) arrival stream\(network.arrivals.count == 1 ? "" : "s")"
+            print("\(file): valid network scenario \"\(network.name)\": \(network.stations.count) stations, \(closed), "
+                  + "\(network.run.replications) replications of \(network.run.duration) s")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import ScaleSim
-print("scalesim")
