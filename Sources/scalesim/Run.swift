@@ -63,7 +63,7 @@ struct Run: ParsableCommand {
             case .json: print(json, terminator: "")
             case .md: print(report.markdown, terminator: "")
             }
-            fflush(stdout)
+            fflush(nil)  // stdout before the notes on stderr
             if !noReports {
                 let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension
                 do {

@@ -32,9 +32,11 @@ struct Engine {
 
     // Program and random choices.
     let steps: [Model.Step]
-    var samplers: [Sampler]
-    var branchTables: [BranchState]
-    var sources: [SourceState]
+    /// Every stream of the replication; the components draw through borrowed views of them.
+    let streams: [RandomStream]
+    let samplers: [BorrowedSampler]
+    let branchTables: [BranchState]
+    let sources: [SourceState]
 
     // Components.
     var cpus: [CPUState]
@@ -57,27 +59,29 @@ struct Engine {
         self.steps = model.steps
 
         // One stream per stable name; components that name the same stream share it.
-        var streams: [String: RandomStream] = [:]
+        var byName: [String: RandomStream] = [:]
+        var all: [RandomStream] = []
         func stream(_ name: String) -> RandomStream {
-            if let existing = streams[name] { return existing }
+            if let existing = byName[name] { return existing }
             let created = RandomStream(seed: seed, name: name, replication: replication)
-            streams[name] = created
+            byName[name] = created
+            all.append(created)
             return created
         }
-        samplers = model.samplers.map { Sampler($0.distribution, stream: stream($0.streamName)) }
+        samplers = model.samplers.map { BorrowedSampler(Sampler($0.distribution, stream: stream($0.streamName))) }
         branchTables = model.branches.map { table in
             var cumulative: [Double] = []
             var total = 0.0
             for p in table.probabilities { total += p; cumulative.append(total) }
             return BranchState(cumulative: cumulative, targets: table.targets.map(Int32.init),
-                               stream: stream(table.streamName))
+                               stream: BorrowedStream(stream(table.streamName)))
         }
         sources = model.sources.map { source in
             switch source {
             case let .open(classIndex, rate, entry, streamName):
                 return SourceState(classIndex: Int32(classIndex), entry: Int32(entry), closed: false,
                                    meanGap: rate > 0 ? 1 / rate : .infinity, think: -1,
-                                   stream: stream(streamName))
+                                   stream: BorrowedStream(stream(streamName)))
             case let .closed(classIndex, _, think, entry):
                 return SourceState(classIndex: Int32(classIndex), entry: Int32(entry), closed: true,
                                    meanGap: 0, think: Int32(think), stream: nil)
@@ -88,6 +92,7 @@ struct Engine {
         pools = model.pools.map { PoolState(capacity: Int32($0.capacity)) }
         caches = model.caches.map { CacheState($0, stream: stream($0.streamName)) }
         routers = model.routers.map { RouterState($0, stream: stream($0.streamName)) }
+        streams = all
 
         result.classes = Array(repeating: .init(), count: model.classes.count)
         result.cpus = Array(repeating: .init(), count: model.cpus.count)
@@ -314,7 +319,7 @@ struct SourceState {
     var closed: Bool
     var meanGap: Double
     var think: Int32
-    var stream: RandomStream?
+    var stream: BorrowedStream?
 
     /// The time to the next Poisson arrival.
     @inline(__always)
@@ -326,7 +331,7 @@ struct SourceState {
 struct BranchState {
     var cumulative: [Double]
     var targets: [Int32]
-    var stream: RandomStream
+    var stream: BorrowedStream
 
     /// The step to jump to, or -1 to leave.
     @inline(__always)
