@@ -16,6 +16,8 @@ struct CPUState {
     var psLast: Double = 0
     /// PS: the generation of the scheduled completion event (older ones are stale).
     var generation: UInt32 = 0
+    /// What the CPU measured since the warm-up (kept here: one array access per update).
+    var stats = ReplicationResult.CPUResult()
 
     init(_ cpu: Model.CPU) {
         cores = Int32(cpu.cores)
@@ -25,7 +27,7 @@ struct CPUState {
 
     /// Adds the time since the last change to the time-weighted areas.
     @inline(__always)
-    mutating func account(until time: Double, into stats: inout ReplicationResult.CPUResult) {
+    mutating func account(until time: Double) {
         let dt = time - lastChange
         if dt > 0 {
             let busy = min(n, cores)
@@ -44,9 +46,10 @@ struct CPUState {
 struct DelayState {
     var n: Int32 = 0
     var lastChange: Double = 0
+    var stats = ReplicationResult.DelayResult()
 
     @inline(__always)
-    mutating func account(until time: Double, into stats: inout ReplicationResult.DelayResult) {
+    mutating func account(until time: Double) {
         let dt = time - lastChange
         if dt > 0 { stats.inStationArea += dt * Double(n) }
         lastChange = time
@@ -58,11 +61,12 @@ struct PoolState {
     var inUse: Int32 = 0
     var waiting = Fifo()
     var lastChange: Double = 0
+    var stats = ReplicationResult.PoolResult()
 
     init(capacity: Int32) { self.capacity = capacity }
 
     @inline(__always)
-    mutating func account(until time: Double, into stats: inout ReplicationResult.PoolResult) {
+    mutating func account(until time: Double) {
         let dt = time - lastChange
         if dt > 0 {
             stats.inUseArea += dt * Double(inUse)
@@ -80,26 +84,26 @@ extension Engine {
     /// - Returns: false when the CPU is at capacity and the request is blocked.
     @inline(__always)
     mutating func arriveAtCPU(_ index: Int, slot: Int32, work: Double) -> Bool {
-        result.cpus[index].arrivals += 1
+        cpus[index].stats.arrivals += 1
         if cpus[index].n >= cpus[index].capacity {
-            result.cpus[index].blocked += 1
+            cpus[index].stats.blocked += 1
             return false
         }
-        cpus[index].account(until: now, into: &result.cpus[index])
+        cpus[index].account(until: now)
         if cpus[index].ps {
-            if cpus[index].n >= cpus[index].cores { result.cpus[index].waited += 1 }
+            if cpus[index].n >= cpus[index].cores { cpus[index].stats.waited += 1 }
             advanceVirtualTime(index)
             cpus[index].jobs.push(cpus[index].virtualTime + work, slot)
             cpus[index].n += 1
-            result.cpus[index].started += 1
+            cpus[index].stats.started += 1
             schedulePSCompletion(index)
         } else if cpus[index].n < cpus[index].cores {
             cpus[index].n += 1
-            result.cpus[index].started += 1
+            cpus[index].stats.started += 1
             queue.schedule(.serviceDone, at: now + work, target: slot)
         } else {
             cpus[index].n += 1
-            result.cpus[index].waited += 1
+            cpus[index].stats.waited += 1
             cpus[index].waiting.push(slot)
         }
         return true
@@ -108,14 +112,14 @@ extension Engine {
     /// An FCFS job leaves CPU `index`; the next waiting request starts.
     @inline(__always)
     mutating func departFCFS(_ index: Int, slot: Int32) {
-        cpus[index].account(until: now, into: &result.cpus[index])
+        cpus[index].account(until: now)
         cpus[index].n -= 1
-        result.cpus[index].completions += 1
-        result.cpus[index].sumResponse += now - requests[Int(slot)].visitStart
+        cpus[index].stats.completions += 1
+        cpus[index].stats.sumResponse += now - requests[Int(slot)].visitStart
         if let next = cpus[index].waiting.pop() {
             let waiter = requests[Int(next)]
-            result.cpus[index].started += 1
-            result.cpus[index].sumWait += now - waiter.visitStart
+            cpus[index].stats.started += 1
+            cpus[index].stats.sumWait += now - waiter.visitStart
             queue.schedule(.serviceDone, at: now + waiter.work, target: next)
         }
     }
@@ -140,15 +144,15 @@ extension Engine {
     /// The job with the least finish tag at PS CPU `index` completes, if the event is current.
     mutating func psDone(cpu index: Int, generation: UInt32) {
         guard generation == cpus[index].generation else { return }
-        cpus[index].account(until: now, into: &result.cpus[index])
+        cpus[index].account(until: now)
         advanceVirtualTime(index)
         let slot = cpus[index].jobs.popMin()
         cpus[index].n -= 1
         let request = requests[Int(slot)]
-        result.cpus[index].completions += 1
+        cpus[index].stats.completions += 1
         let response = now - request.visitStart
-        result.cpus[index].sumResponse += response
-        result.cpus[index].sumWait += max(0, response - request.work)
+        cpus[index].stats.sumResponse += response
+        cpus[index].stats.sumWait += max(0, response - request.work)
         schedulePSCompletion(index)
         requests[Int(slot)].step += 1
         execute(slot: slot)
@@ -158,18 +162,18 @@ extension Engine {
 
     @inline(__always)
     mutating func arriveAtDelay(_ index: Int, slot: Int32, work: Double) {
-        delays[index].account(until: now, into: &result.delays[index])
+        delays[index].account(until: now)
         delays[index].n += 1
-        result.delays[index].arrivals += 1
+        delays[index].stats.arrivals += 1
         queue.schedule(.serviceDone, at: now + work, target: slot)
     }
 
     @inline(__always)
     mutating func departDelay(_ index: Int, slot: Int32) {
-        delays[index].account(until: now, into: &result.delays[index])
+        delays[index].account(until: now)
         delays[index].n -= 1
-        result.delays[index].completions += 1
-        result.delays[index].sumResponse += now - requests[Int(slot)].visitStart
+        delays[index].stats.completions += 1
+        delays[index].stats.sumResponse += now - requests[Int(slot)].visitStart
     }
 
     // MARK: Pool
@@ -179,23 +183,23 @@ extension Engine {
     /// - Returns: true when the unit was free; false when the request now waits in FIFO order
     ///   (a `resume` event continues it once a unit is handed over).
     mutating func acquire(pool index: Int, slot: Int32) -> Bool {
-        pools[index].account(until: now, into: &result.pools[index])
+        pools[index].account(until: now)
         if pools[index].inUse < pools[index].capacity && pools[index].waiting.isEmpty {
             pools[index].inUse += 1
-            result.pools[index].acquisitions += 1
+            pools[index].stats.acquisitions += 1
             return true
         }
-        result.pools[index].waited += 1
+        pools[index].stats.waited += 1
         pools[index].waiting.push(slot)
         return false
     }
 
     /// Gives a unit of pool `index` back; the first waiter, if any, takes it over.
     mutating func release(pool index: Int) {
-        pools[index].account(until: now, into: &result.pools[index])
+        pools[index].account(until: now)
         if let next = pools[index].waiting.pop() {
-            result.pools[index].acquisitions += 1
-            result.pools[index].sumWait += now - requests[Int(next)].visitStart
+            pools[index].stats.acquisitions += 1
+            pools[index].stats.sumWait += now - requests[Int(next)].visitStart
             queue.schedule(.resume, at: now, target: next)
         } else {
             pools[index].inUse -= 1

@@ -45,6 +45,9 @@ struct Engine {
     var caches: [CacheState]
     var routers: [RouterState]
 
+    /// Per request class, since the warm-up.
+    var classes: [ReplicationResult.ClassResult]
+
     // Requests in flight.
     var requests: [Request] = []
     var freeSlots: [Int32] = []
@@ -94,10 +97,7 @@ struct Engine {
         routers = model.routers.map { RouterState($0, stream: stream($0.streamName)) }
         streams = all
 
-        result.classes = Array(repeating: .init(), count: model.classes.count)
-        result.cpus = Array(repeating: .init(), count: model.cpus.count)
-        result.delays = Array(repeating: .init(), count: model.delays.count)
-        result.pools = Array(repeating: .init(), count: model.pools.count)
+        classes = Array(repeating: .init(), count: model.classes.count)
         result.caches = Array(repeating: .init(), count: model.caches.count)
         result.routers = model.routers.map { .init(picks: Array(repeating: 0, count: $0.instances)) }
     }
@@ -134,6 +134,10 @@ struct Engine {
         }
         let end = result.stoppedEarly == nil ? duration : now
         closeStatistics(at: end)
+        result.classes = classes
+        result.cpus = cpus.map(\.stats)
+        result.delays = delays.map(\.stats)
+        result.pools = pools.map(\.stats)
         result.events = events
         result.measuredTime = max(0, end - warmup)
         return result
@@ -176,7 +180,7 @@ struct Engine {
             requests.append(request)
         }
         inFlight += 1
-        result.classes[Int(s.classIndex)].arrivals += 1
+        classes[Int(s.classIndex)].arrivals += 1
         execute(slot: slot)
     }
 
@@ -185,10 +189,10 @@ struct Engine {
         let request = requests[Int(slot)]
         let c = Int(request.classIndex)
         if failed {
-            result.classes[c].errors += 1
+            classes[c].errors += 1
         } else {
-            result.classes[c].completed += 1
-            result.classes[c].latency.record(now - request.start)
+            classes[c].completed += 1
+            classes[c].latency.record(now - request.start)
         }
         let source = sources[Int(request.source)]
         if source.closed {
@@ -279,10 +283,10 @@ struct Engine {
     /// Drops everything measured during the warm-up; state (queues, caches) carries on.
     private mutating func restartStatistics() {
         closeStatistics(at: now)
-        for i in result.classes.indices { result.classes[i] = .init() }
-        for i in result.cpus.indices { result.cpus[i] = .init() }
-        for i in result.delays.indices { result.delays[i] = .init() }
-        for i in result.pools.indices { result.pools[i] = .init() }
+        for i in classes.indices { classes[i] = .init() }
+        for i in cpus.indices { cpus[i].stats = .init() }
+        for i in delays.indices { delays[i].stats = .init() }
+        for i in pools.indices { pools[i].stats = .init() }
         for i in result.caches.indices { result.caches[i] = .init() }
         for i in result.routers.indices {
             result.routers[i].picks = Array(repeating: 0, count: result.routers[i].picks.count)
@@ -291,9 +295,9 @@ struct Engine {
 
     /// Brings every time-weighted area up to `time`.
     private mutating func closeStatistics(at time: Double) {
-        for i in cpus.indices { cpus[i].account(until: time, into: &result.cpus[i]) }
-        for i in delays.indices { delays[i].account(until: time, into: &result.delays[i]) }
-        for i in pools.indices { pools[i].account(until: time, into: &result.pools[i]) }
+        for i in cpus.indices { cpus[i].account(until: time) }
+        for i in delays.indices { delays[i].account(until: time) }
+        for i in pools.indices { pools[i].account(until: time) }
     }
 }
 
