@@ -101,7 +101,8 @@ struct RouterState {
         self.stream = stream
     }
 
-    /// The chosen instance; ties go to the lowest index, so runs repeat exactly.
+    /// The chosen instance. Every choice is a function of the stream and the counts, so runs
+    /// repeat exactly.
     mutating func pick(_ stats: inout ReplicationResult.RouterResult) -> Int {
         let n = active.count
         let chosen: Int
@@ -112,9 +113,15 @@ struct RouterState {
             chosen = nextRoundRobin
             nextRoundRobin = (nextRoundRobin + 1) % n
         case .leastConnections:
-            var best = 0
-            for i in 1..<n where active[i] < active[best] { best = i }
+            // Ties go round robin (as nginx least_conn and HAProxy leastconn do): scanning from
+            // a rotating start keeps low-numbered instances from taking every tie.
+            var best = nextRoundRobin
+            for k in 1..<n {
+                let i = (nextRoundRobin + k) % n
+                if active[i] < active[best] { best = i }
+            }
             chosen = best
+            nextRoundRobin = (best + 1) % n
         case .powerOfTwo:
             if n == 1 {
                 chosen = 0
@@ -122,7 +129,8 @@ struct RouterState {
                 let a = stream.uniformInt(n)
                 var b = stream.uniformInt(n - 1)
                 if b >= a { b += 1 }
-                chosen = active[b] < active[a] || (active[b] == active[a] && b < a) ? b : a
+                // On a tie the first draw wins; it is itself uniform, so no instance is favoured.
+                chosen = active[b] < active[a] ? b : a
             }
         }
         active[chosen] += 1

@@ -32,6 +32,8 @@ struct Engine {
 
     // Program and random choices.
     let steps: [Model.Step]
+    /// What a request holds at each step (see `Model.heldAtSteps()`).
+    let heldAtStep: [[Held]]
     /// Every stream of the replication; the components draw through borrowed views of them.
     let streams: [RandomStream]
     let samplers: [BorrowedSampler]
@@ -60,6 +62,7 @@ struct Engine {
         self.warmup = warmup
         self.limits = limits
         self.steps = model.steps
+        self.heldAtStep = model.heldAtSteps()
 
         // One stream per stable name; components that name the same stream share it.
         var byName: [String: RandomStream] = [:]
@@ -217,6 +220,7 @@ struct Engine {
                 switch server {
                 case .cpu(let base):
                     if !arriveAtCPU(base + offset, slot: slot, work: work) {
+                        releaseHeld(slot: slot)
                         finish(slot: slot, failed: true)
                     }
                 case .delay(let base):

@@ -26,7 +26,9 @@ enum Format {
     static func estimate(_ e: Estimate?, _ unit: (Double) -> String) -> String {
         guard let e else { return "" }
         guard let h = e.halfWidth else { return unit(e.mean) }
-        return "\(unit(e.mean)) ± \(unit(h))"
+        // A spread that is only rounding noise (a deterministic figure) shows as 0.
+        let shown = h <= 1e-9 * abs(e.mean) ? 0 : h
+        return "\(unit(e.mean)) ± \(unit(shown))"
     }
 
     /// A table with aligned columns; the first column is left-aligned, the others right.
