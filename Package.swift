@@ -37,7 +37,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScaleSimTests",
-            dependencies: ["ScaleSim"]
+            dependencies: ["ScaleSim", "scalesim"]
         ),
     ]
 )
