@@ -43,8 +43,11 @@ struct Run: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let replications, replications < 1 {
-            throw ValidationError("--replications must be at least 1, got \(replications)")
+        if let replications, !(1...RunSettings.maximumReplications).contains(replications) {
+            throw ValidationError("--replications must be in 1...\(RunSettings.maximumReplications), got \(replications)")
+        }
+        if let seed, seed > NetworkScenario.maximumSeed {
+            throw ValidationError("--seed must be at most \(NetworkScenario.maximumSeed) (2^53 - 1, exact in the JSON report), got \(seed)")
         }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     }

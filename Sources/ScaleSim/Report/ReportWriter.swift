@@ -35,11 +35,31 @@ public enum ReportWriter {
                 throw ReportWriteError(path: final, reason: Self.reason(error))
             }
         }
-        for w in written where rename(w.temporary, w.final) != 0 {
-            let reason = String(cString: strerror(errno))
-            for w in written { try? manager.removeItem(atPath: w.temporary) }
-            throw ReportWriteError(path: w.final, reason: reason)
+        // Keep every file about to be replaced under a second name (a hard link: nothing is
+        // copied), so that a rename that fails half-way can put the whole old report back.
+        var backups: [String: String] = [:]  // final -> backup
+        func abandon(_ path: String, _ reason: String) -> ReportWriteError {
+            for w in written { unlink(w.temporary) }
+            for backup in backups.values { unlink(backup) }
+            return ReportWriteError(path: path, reason: reason)
         }
+        for w in written where manager.fileExists(atPath: w.final) {
+            let backup = w.temporary + ".old"
+            guard link(w.final, backup) == 0 else { throw abandon(w.final, String(cString: strerror(errno))) }
+            backups[w.final] = backup
+        }
+        var replaced: [String] = []
+        for w in written {
+            guard rename(w.temporary, w.final) == 0 else {
+                let reason = String(cString: strerror(errno))
+                for final in replaced {
+                    if let backup = backups.removeValue(forKey: final) { rename(backup, final) } else { unlink(final) }
+                }
+                throw abandon(w.final, reason)
+            }
+            replaced.append(w.final)
+        }
+        for backup in backups.values { unlink(backup) }
     }
 
     private static func reason(_ error: Error) -> String {

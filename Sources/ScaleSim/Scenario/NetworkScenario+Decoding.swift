@@ -3,6 +3,8 @@ extension NetworkScenario {
     public static let defaultName = "unnamed"
     /// `seed` when the file gives none.
     public static let defaultSeed: UInt64 = 1
+    /// Largest seed: every whole number up to it is exact in a JSON number (a `Double`).
+    public static let maximumSeed: UInt64 = 9_007_199_254_740_991
 
     /// Decodes and validates a network scenario (DESIGN.md section 6, "Network scenario").
     ///
@@ -54,8 +56,6 @@ struct NetworkDecoder {
     static let maximumPopulation = 100_000_000
     static let maximumRate = 1e12
     static let maximumZipf = 100.0
-    /// Largest seed: every whole number up to it is exact in a JSON number (a `Double`).
-    static let maximumSeed = 9_007_199_254_740_991
     /// Slack allowed when a list of probabilities sums above 1.
     static let probabilityTolerance = 1e-9
 
@@ -75,7 +75,7 @@ struct NetworkDecoder {
         _ = root.required("kind", note: #"(it is "network" for a network scenario)"#)?.choice(["network"])
         let name = root.optional("name", default: NetworkScenario.defaultName) { $0.string() }
         let seed = root.optional("seed", default: Int(NetworkScenario.defaultSeed)) {
-            $0.wholeNumber(minimum: 0, maximum: Self.maximumSeed)
+            $0.wholeNumber(minimum: 0, maximum: Int(NetworkScenario.maximumSeed))
         }
         let run = RunSettings.read(root.optional("run"))
 

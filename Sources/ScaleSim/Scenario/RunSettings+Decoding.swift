@@ -8,7 +8,7 @@ extension RunSettings {
     /// `run.confidence` when the file gives none: 0.95.
     public static let defaultConfidence = 0.95
     /// Most replications a file may ask for.
-    static let maximumReplications = 100_000
+    public static let maximumReplications = 100_000
     /// Longest run, in simulated seconds (about 31,700 years).
     static let maximumDuration = 1e12
 
