@@ -45,10 +45,12 @@ func peakRSSMiB() -> Double {
 
 let arguments = CommandLine.arguments.dropFirst()
 let millions = arguments.first.flatMap(Double.init) ?? 10
-let cases = [
+let only = arguments.dropFirst().first  // optional: run only the case whose name starts with it
+let allCases = [
     Case(name: "M/M/1 rho=0.9", scenario: mm1(requests: millions * 1e6)),
     Case(name: "three-tier", scenario: threeTier(requests: millions * 1e6)),
 ]
+let cases = allCases.filter { only == nil || $0.name.lowercased().hasPrefix(only!.lowercased()) }
 print("scalesim-bench: \(millions)M requests per case, 1 replication, 1 thread, release build")
 for c in cases {
     let compiled = c.scenario.compile()

@@ -51,8 +51,9 @@ struct Engine {
     var classes: [ReplicationResult.ClassResult]
 
     // Requests in flight.
-    var requests: [Request] = []
-    var freeSlots: [Int32] = []
+    var requests = PODBuffer<Request>()
+    /// Slots of `requests` free for reuse.
+    var free = PODBuffer<Int32>()
     var inFlight = 0
 
     init(model: Model, seed: UInt64, replication: Int, duration: Double, warmup: Double,
@@ -175,8 +176,8 @@ struct Engine {
         let request = Request(classIndex: s.classIndex, step: s.entry, instance: 0, key: -1,
                               source: Int32(source), start: now, visitStart: now, work: 0)
         let slot: Int32
-        if let free = freeSlots.popLast() {
-            slot = free
+        if let reused = free.popLast() {
+            slot = reused
             requests[Int(slot)] = request
         } else {
             slot = Int32(requests.count)
@@ -201,7 +202,7 @@ struct Engine {
         if source.closed {
             queue.schedule(.thinkDone, at: now + samplers[Int(source.think)].next(), target: request.source)
         }
-        freeSlots.append(slot)
+        free.append(slot)
         inFlight -= 1
     }
 
@@ -305,6 +306,11 @@ struct Engine {
     }
 }
 
+extension Engine {
+    /// The free request slots (for tests).
+    var freeSlots: [Int32] { free.elements }
+}
+
 /// A request in flight.
 struct Request {
     var classIndex: Int32
@@ -332,7 +338,7 @@ struct SourceState {
     /// The time to the next Poisson arrival.
     @inline(__always)
     func nextGap() -> Double {
-        -meanGap * log(stream!.uniformPositive())
+        meanGap * ExponentialZiggurat.sample(stream!)
     }
 }
 

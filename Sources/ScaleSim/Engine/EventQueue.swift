@@ -36,12 +36,15 @@ struct Event {
 /// Ties never depend on the heap's internals: two events with the same time pop in the order
 /// they were scheduled, because sequence numbers are unique and increasing.
 struct EventQueue {
-    var heap: [Event] = []
+    var events = PODBuffer<Event>(capacity: 1024)
     var nextSequence: UInt64 = 0
 
-    init() { heap.reserveCapacity(1024) }
+    init() {}
 
-    var count: Int { heap.count }
+    /// The pending events in heap order (for tests).
+    var heap: [Event] { events.elements }
+
+    var count: Int { events.count }
 
     /// Schedules an event; it gets the next sequence number.
     ///
@@ -50,17 +53,16 @@ struct EventQueue {
     mutating func schedule(_ kind: EventKind, at time: Double, target: Int32, generation: UInt32 = 0) {
         let event = Event(time: time, sequence: nextSequence, target: target, generation: generation, kind: kind)
         nextSequence &+= 1
-        heap.append(event)
-        heap.withUnsafeMutableBufferPointer { h in
-            var i = h.count - 1
-            while i > 0 {
-                let parent = (i - 1) >> 1
-                guard event.precedes(h[parent]) else { break }
-                h[i] = h[parent]
-                i = parent
-            }
-            h[i] = event
+        events.append(event)
+        let h = events.base
+        var i = events.count - 1
+        while i > 0 {
+            let parent = (i - 1) >> 1
+            guard event.precedes(h[parent]) else { break }
+            h[i] = h[parent]
+            i = parent
         }
+        h[i] = event
     }
 
     /// Removes and returns the earliest event.
@@ -68,27 +70,26 @@ struct EventQueue {
     /// - Complexity: O(log n).
     @inline(__always)
     mutating func popMin() -> Event? {
-        guard let last = heap.popLast() else { return nil }
-        if heap.isEmpty { return last }
-        return heap.withUnsafeMutableBufferPointer { h -> Event in
-            let top = h[0]
-            let n = h.count
-            var i = 0
-            while true {
-                let left = 2 * i + 1
-                if left >= n { break }
-                var child = left
-                let right = left + 1
-                if right < n && h[right].precedes(h[left]) { child = right }
-                guard h[child].precedes(last) else { break }
-                h[i] = h[child]
-                i = child
-            }
-            h[i] = last
-            return top
+        guard let last = events.popLast() else { return nil }
+        let n = events.count
+        if n == 0 { return last }
+        let h = events.base
+        let top = h[0]
+        var i = 0
+        while true {
+            let left = 2 * i + 1
+            if left >= n { break }
+            var child = left
+            let right = left + 1
+            if right < n && h[right].precedes(h[left]) { child = right }
+            guard h[child].precedes(last) else { break }
+            h[i] = h[child]
+            i = child
         }
+        h[i] = last
+        return top
     }
 
     /// The time of the earliest event, if any.
-    var minTime: Double? { heap.first?.time }
+    var minTime: Double? { events.isEmpty ? nil : events[0].time }
 }

@@ -50,7 +50,7 @@ struct BorrowedSampler {
     func next() -> Double {
         switch kind {
         case .exponential(let mean):
-            return -mean * log(stream.uniformPositive())
+            return mean * ExponentialZiggurat.sample(stream)
         case .constant(let value):
             return value
         case .uniform(let min, let width):
@@ -61,7 +61,7 @@ struct BorrowedSampler {
             return exp(mu + sigma * gsl_ran_gaussian_ziggurat(stream.rng, 1))
         case .hyperexponential(let p1, let mean1, let mean2):
             let mean = stream.uniform() < p1 ? mean1 : mean2
-            return -mean * log(stream.uniformPositive())
+            return mean * ExponentialZiggurat.sample(stream)
         case .boundedPareto(let min, let range, let negativeInverseAlpha):
             return min * pow(1 - stream.uniform() * range, negativeInverseAlpha)
         }
