@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more. Each installs GSL first when it is missing.
 SCENARIO ?= scenarios/validation/three-tier.json
 
-.PHONY: run test deps bench reports
+.PHONY: run test test-checks deps bench reports
 
 deps:
 	@scripts/ensure-deps
@@ -14,6 +14,12 @@ run: deps
 ## Run the whole test suite.
 test: deps
 	swift test
+
+## The engine, determinism and CLI tests again with the engine's invariant checks compiled in
+## (checked after every event; a separate build folder, so the normal build stays as it is).
+test-checks: deps
+	swift build -Xswiftc -DSCALESIM_CHECKS --scratch-path .build-checks --build-tests
+	swift test -Xswiftc -DSCALESIM_CHECKS --scratch-path .build-checks --skip-build --filter "Engine|Determinism|CLI"
 
 ## Engine benchmark: events per second and peak memory (release build).
 bench: deps

@@ -127,6 +127,9 @@ struct Engine {
                 execute(slot: event.target)
             case .warmupEnd: restartStatistics()
             }
+            #if SCALESIM_CHECKS
+            checkInvariants()
+            #endif
             if inFlight > limits.maxInFlight {
                 result.stoppedEarly = "more than \(limits.maxInFlight) requests in flight at t=\(now)s: the model is overloaded"
                 break
@@ -307,6 +310,32 @@ struct Engine {
 }
 
 extension Engine {
+    /// Checks, after every event, what must always hold (compiled in with `SCALESIM_CHECKS`;
+    /// `.ci/run` runs the engine and validation tests once with them on).
+    func checkInvariants() {
+        precondition(inFlight >= 0 && inFlight == requests.count - free.count,
+                     "requests in flight \(inFlight) but \(requests.count) slots with \(free.count) free")
+        for (i, cpu) in cpus.enumerated() {
+            precondition(cpu.n >= 0 && cpu.n <= cpu.capacity, "cpu \(i): \(cpu.n) requests, capacity \(cpu.capacity)")
+            if cpu.ps {
+                precondition(cpu.jobs.count == Int(cpu.n), "ps cpu \(i): \(cpu.jobs.count) jobs but n = \(cpu.n)")
+            } else {
+                precondition(cpu.waiting.count == max(0, Int(cpu.n - cpu.cores)),
+                             "fcfs cpu \(i): \(cpu.waiting.count) waiting with \(cpu.n) present on \(cpu.cores) cores")
+            }
+        }
+        for (i, delay) in delays.enumerated() { precondition(delay.n >= 0, "delay \(i): \(delay.n) requests") }
+        for (i, pool) in pools.enumerated() {
+            precondition(pool.inUse >= 0 && pool.inUse <= pool.capacity,
+                         "pool \(i): \(pool.inUse) in use of \(pool.capacity)")
+            precondition(pool.waiting.isEmpty || pool.inUse == pool.capacity,
+                         "pool \(i): \(pool.waiting.count) wait while \(pool.inUse) of \(pool.capacity) are in use")
+        }
+        for (i, router) in routers.enumerated() {
+            precondition(router.active.allSatisfy { $0 >= 0 }, "router \(i): negative connection count \(router.active)")
+        }
+    }
+
     /// The free request slots (for tests).
     var freeSlots: [Int32] { free.elements }
 }
