@@ -28,7 +28,8 @@ struct CacheState {
             previous = []
             next = []
         }
-        keys = ZipfKeySampler(keys: cache.keys, exponent: cache.zipf)
+        keys = cache.hotShares.isEmpty ? ZipfKeySampler(keys: cache.keys, exponent: cache.zipf)
+            : ZipfKeySampler(probabilities: cache.keyProbabilities)
         self.stream = stream
     }
 

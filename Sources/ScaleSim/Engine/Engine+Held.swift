@@ -2,7 +2,7 @@
 /// connection count it is part of. A request that fails part-way (blocked at a full CPU)
 /// must give these back, or the pool leaks units and the router miscounts connections.
 enum Held: Hashable {
-    case pool(Int, perInstance: Bool)
+    case pool(Int, on: Int?)
     case router(Int)
 }
 
@@ -25,11 +25,11 @@ extension Model {
             switch steps[step] {
             case .use, .fill:
                 work.append((step + 1, holding))
-            case let .acquire(pool, perInstance):
-                work.append((step + 1, holding + [.pool(pool, perInstance: perInstance)]))
-            case let .release(pool, perInstance):
+            case let .acquire(pool, on):
+                work.append((step + 1, holding + [.pool(pool, on: on)]))
+            case let .release(pool, on):
                 var rest = holding
-                if let i = rest.lastIndex(of: .pool(pool, perInstance: perInstance)) { rest.remove(at: i) }
+                if let i = rest.lastIndex(of: .pool(pool, on: on)) { rest.remove(at: i) }
                 work.append((step + 1, rest))
             case .route(let router):
                 work.append((step + 1, holding + [.router(router)]))
@@ -60,10 +60,10 @@ extension Engine {
         let request = requests[Int(slot)]
         for item in heldAtStep[Int(request.step)].reversed() {
             switch item {
-            case let .pool(base, perInstance):
-                release(pool: base + (perInstance ? Int(request.instance) : 0))
+            case let .pool(base, on):
+                release(pool: base + instance(of: request, on: on))
             case .router(let router):
-                routers[router].active[Int(request.instance)] -= 1
+                routers[router].active[instance(of: request, on: router)] -= 1
             }
         }
     }

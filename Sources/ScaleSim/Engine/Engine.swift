@@ -47,6 +47,11 @@ struct Engine {
     var caches: [CacheState]
     var routers: [RouterState]
 
+    /// Client timeout per class (infinity: none).
+    let timeouts: [Double]
+    /// Per router, the slot of a request's `instances` that holds its choice.
+    let routerSlots: [Int]
+
     /// Per request class, since the warm-up.
     var classes: [ReplicationResult.ClassResult]
 
@@ -64,6 +69,12 @@ struct Engine {
         self.limits = limits
         self.steps = model.steps
         self.heldAtStep = model.heldAtSteps()
+        timeouts = model.classes.map { $0.timeout ?? .infinity }
+        routerSlots = model.routers.map { router in
+            precondition((0..<Model.instanceSlots).contains(router.slot), "router \(router.name): slot \(router.slot)")
+            precondition(router.instances >= 1 && router.instances <= 0xFFFF, "router \(router.name): \(router.instances) instances")
+            return router.slot
+        }
 
         // One stream per stable name; components that name the same stream share it.
         var byName: [String: RandomStream] = [:]
@@ -126,6 +137,7 @@ struct Engine {
                 requests[Int(event.target)].step += 1
                 execute(slot: event.target)
             case .warmupEnd: restartStatistics()
+            case .timeout: clientTimeout(slot: event.target, generation: event.generation)
             }
             #if SCALESIM_CHECKS
             checkInvariants()
@@ -176,11 +188,12 @@ struct Engine {
 
     private mutating func startRequest(source: Int) {
         let s = sources[source]
-        let request = Request(classIndex: s.classIndex, step: s.entry, instance: 0, key: -1,
-                              source: Int32(source), start: now, visitStart: now, work: 0)
+        var request = Request(classIndex: s.classIndex, step: s.entry, source: Int32(source),
+                              start: now, visitStart: now)
         let slot: Int32
         if let reused = free.popLast() {
             slot = reused
+            request.generation = requests[Int(slot)].generation
             requests[Int(slot)] = request
         } else {
             slot = Int32(requests.count)
@@ -188,6 +201,10 @@ struct Engine {
         }
         inFlight += 1
         classes[Int(s.classIndex)].arrivals += 1
+        let timeout = timeouts[Int(s.classIndex)]
+        if timeout < .infinity {
+            queue.schedule(.timeout, at: now + timeout, target: slot, generation: request.generation)
+        }
         execute(slot: slot)
     }
 
@@ -195,6 +212,15 @@ struct Engine {
     private mutating func finish(slot: Int32, failed: Bool) {
         let request = requests[Int(slot)]
         let c = Int(request.classIndex)
+        // A new life for the slot: any timeout still pending for this request is now stale.
+        requests[Int(slot)].generation &+= 1
+        if request.timedOut {
+            // The client already counted it as an error and moved on.
+            classes[c].abandonedCompleted += 1
+            free.append(slot)
+            inFlight -= 1
+            return
+        }
         if failed {
             classes[c].errors += 1
         } else {
@@ -209,6 +235,28 @@ struct Engine {
         inFlight -= 1
     }
 
+    /// The client of request `slot` gives up, if that request is still the one waiting: it
+    /// counts as an error, and a closed user thinks again; the servers go on with the work.
+    private mutating func clientTimeout(slot: Int32, generation: UInt32) {
+        let request = requests[Int(slot)]
+        guard request.generation == generation, !request.timedOut else { return }
+        requests[Int(slot)].timedOut = true
+        let c = Int(request.classIndex)
+        classes[c].errors += 1
+        classes[c].timeouts += 1
+        let source = sources[Int(request.source)]
+        if source.closed {
+            queue.schedule(.thinkDone, at: now + samplers[Int(source.think)].next(), target: request.source)
+        }
+    }
+
+    /// The instance that router `on` chose for `request` (0 without a router).
+    @inline(__always)
+    func instance(of request: Request, on router: Int?) -> Int {
+        guard let router else { return 0 }
+        return request.instance(slot: routerSlots[router])
+    }
+
     // MARK: Programs
 
     /// Runs request `slot`'s program from its current step until it must wait or ends.
@@ -216,9 +264,9 @@ struct Engine {
         let s = Int(slot)
         while true {
             switch steps[Int(requests[s].step)] {
-            case let .use(server, sampler, perInstance):
+            case let .use(server, sampler, on):
                 let work = samplers[sampler].next()
-                let offset = perInstance ? Int(requests[s].instance) : 0
+                let offset = instance(of: requests[s], on: on)
                 requests[s].visitStart = now
                 requests[s].work = work
                 switch server {
@@ -231,19 +279,20 @@ struct Engine {
                     arriveAtDelay(base + offset, slot: slot, work: work)
                 }
                 return
-            case let .acquire(base, perInstance):
-                let pool = base + (perInstance ? Int(requests[s].instance) : 0)
+            case let .acquire(base, on):
+                let pool = base + instance(of: requests[s], on: on)
                 requests[s].visitStart = now
                 if !acquire(pool: pool, slot: slot) { return }
                 requests[s].step += 1
-            case let .release(base, perInstance):
-                release(pool: base + (perInstance ? Int(requests[s].instance) : 0))
+            case let .release(base, on):
+                release(pool: base + instance(of: requests[s], on: on))
                 requests[s].step += 1
             case .route(let router):
-                requests[s].instance = Int32(routers[router].pick(&result.routers[router]))
+                let chosen = routers[router].pick(&result.routers[router])
+                requests[s].setInstance(chosen, slot: routerSlots[router])
                 requests[s].step += 1
             case .leave(let router):
-                routers[router].active[Int(requests[s].instance)] -= 1
+                routers[router].active[instance(of: requests[s], on: router)] -= 1
                 requests[s].step += 1
             case let .lookup(cache, hit, miss):
                 let key = caches[cache].drawKey()
@@ -274,10 +323,10 @@ struct Engine {
     /// A request's time at an FCFS CPU or a delay centre is over.
     private mutating func serviceDone(slot: Int32) {
         let s = Int(slot)
-        guard case let .use(server, _, perInstance) = steps[Int(requests[s].step)] else {
+        guard case let .use(server, _, on) = steps[Int(requests[s].step)] else {
             preconditionFailure("serviceDone for a request that is not at a use step")
         }
-        let offset = perInstance ? Int(requests[s].instance) : 0
+        let offset = instance(of: requests[s], on: on)
         switch server {
         case .cpu(let base): departFCFS(base + offset, slot: slot)
         case .delay(let base): departDelay(base + offset, slot: slot)
@@ -344,16 +393,32 @@ extension Engine {
 struct Request {
     var classIndex: Int32
     var step: Int32
-    /// The instance its router chose (0 before any route step).
-    var instance: Int32
+    /// The instances its routers chose: 16 bits per slot (`Model.Router.slot`), 0 before a
+    /// route step.
+    var instances: UInt64 = 0
     /// The cache key it drew, -1 before any lookup.
-    var key: Int32
+    var key: Int32 = -1
     var source: Int32
+    /// Which life of its slot this request is; a timeout event for an earlier one is stale.
+    var generation: UInt32 = 0
+    /// The client gave up: the servers finish the work, but nobody counts it.
+    var timedOut = false
     var start: Double
     /// When it arrived at its current resource.
     var visitStart: Double
     /// The service time it needs at its current resource.
-    var work: Double
+    var work: Double = 0
+
+    /// The instance chosen by the router whose slot is `slot`.
+    @inline(__always) func instance(slot: Int) -> Int { Int((instances >> (16 * slot)) & 0xFFFF) }
+
+    @inline(__always) mutating func setInstance(_ instance: Int, slot: Int) {
+        let shift = UInt64(16 * slot)
+        instances = (instances & ~(0xFFFF << shift)) | (UInt64(instance) << shift)
+    }
+
+    /// The instance of the router in slot 0 (for tests).
+    var instance: Int32 { Int32(instance(slot: 0)) }
 }
 
 struct SourceState {

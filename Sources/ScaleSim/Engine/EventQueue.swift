@@ -13,6 +13,9 @@ enum EventKind: UInt8 {
     case resume
     /// The warm-up ends: statistics restart.
     case warmupEnd
+    /// The client of request `target` gives up (valid while `generation` matches the
+    /// request's: the slot may hold a later request by then).
+    case timeout
 }
 
 /// A future event: a small value ordered by `(time, sequence)`.

@@ -61,7 +61,12 @@ public struct ReplicationResult: Sendable {
     public struct ClassResult: Sendable {
         public var arrivals: UInt64 = 0
         public var completed: UInt64 = 0
+        /// Requests that failed: blocked at a full resource, or timed out at the client.
         public var errors: UInt64 = 0
+        /// Of the errors, those whose client gave up waiting.
+        public var timeouts: UInt64 = 0
+        /// Requests the servers finished after their client had given up (wasted work).
+        public var abandonedCompleted: UInt64 = 0
         public var latency = LatencyRecorder()
     }
 

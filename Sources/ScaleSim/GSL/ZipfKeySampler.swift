@@ -28,9 +28,15 @@ public struct ZipfKeySampler: Sendable {
     ///   - exponent: the Zipf exponent (0 is uniform).
     /// - Complexity: O(keys) time and memory.
     public init(keys: Int, exponent: Double) {
+        self.init(probabilities: ZipfPopularity.probabilities(keys: keys, exponent: exponent))
+    }
+
+    /// A sampler of keys `0..<probabilities.count` with the given probabilities (summing to 1),
+    /// e.g. hot keys followed by a Zipf tail (`Model.Cache.keyProbabilities`).
+    public init(probabilities: [Double]) {
+        let keys = probabilities.count
         precondition(keys > 0 && UInt64(keys) <= UInt64(UInt32.max), "ZipfKeySampler needs 1...UInt32.max keys")
         self.keys = keys
-        let probabilities = ZipfPopularity.probabilities(keys: keys, exponent: exponent)
         // Vose: scaled probabilities n p_i; columns below 1 ("small") are topped up by one above 1.
         var scaled = probabilities.map { $0 * Double(keys) }
         var columns = (0..<keys).map { Column(threshold: UInt32.max, alias: UInt32($0)) }

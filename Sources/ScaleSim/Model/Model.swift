@@ -21,10 +21,17 @@ public struct Model: Sendable {
 
     public init(name: String) { self.name = name }
 
+    /// How many routers' choices a request can hold at once.
+    public static let instanceSlots = 4
+
     /// A class of requests: latency, throughput and errors are reported per class.
     public struct RequestClass: Sendable, Hashable {
         public var name: String
-        public init(name: String) { self.name = name }
+        /// The client gives up after this many seconds: the request counts as an error (a
+        /// timeout) and a closed user thinks again, while the servers finish the work they
+        /// started (nobody tells them). nil = the client waits forever.
+        public var timeout: Double?
+        public init(name: String, timeout: Double? = nil) { self.name = name; self.timeout = timeout }
     }
 
     /// `cores` servers that serve work by processor sharing or first come, first served.
@@ -65,9 +72,21 @@ public struct Model: Sendable {
         /// Most entries held; the least recently used goes first. nil = unbounded.
         public var capacity: Int?
         public var streamName: String
-        public init(name: String, keys: Int, zipf: Double, ttl: Double?, capacity: Int?, streamName: String) {
+        /// Hot keys: key `i` (0-based, below `hotShares.count`) takes `hotShares[i]` of all
+        /// lookups (a celebrity's profile); the rest are spread over the other keys by Zipf.
+        public var hotShares: [Double]
+        public init(name: String, keys: Int, zipf: Double, ttl: Double?, capacity: Int?, streamName: String,
+                    hotShares: [Double] = []) {
             self.name = name; self.keys = keys; self.zipf = zipf; self.ttl = ttl
-            self.capacity = capacity; self.streamName = streamName
+            self.capacity = capacity; self.streamName = streamName; self.hotShares = hotShares
+        }
+
+        /// The probability of each key being looked up: the hot shares, then Zipf over the rest.
+        public var keyProbabilities: [Double] {
+            let hot = hotShares.reduce(0, +)
+            let cold = keys - hotShares.count
+            guard cold > 0 else { return hotShares.map { $0 / max(hot, .leastNonzeroMagnitude) } }
+            return hotShares + ZipfPopularity.probabilities(keys: cold, exponent: zipf).map { $0 * (1 - hot) }
         }
     }
 
@@ -83,8 +102,12 @@ public struct Model: Sendable {
         public var policy: Policy
         public var instances: Int
         public var streamName: String
-        public init(name: String, policy: Policy, instances: Int, streamName: String) {
+        /// Which of a request's `Model.instanceSlots` slots holds this router's choice: routers
+        /// that one request passes through together need different slots.
+        public var slot: Int
+        public init(name: String, policy: Policy, instances: Int, streamName: String, slot: Int = 0) {
             self.name = name; self.policy = policy; self.instances = instances; self.streamName = streamName
+            self.slot = slot
         }
     }
 
@@ -115,14 +138,15 @@ public struct Model: Sendable {
     }
 
     /// One instruction of a request program. Steps run in order unless they jump.
+    ///
+    /// `on: r` offsets a resource index by the instance that router `r` chose for the request
+    /// (API instance i uses `cpus[base + i]`); nil uses the resource itself.
     public enum Step: Sendable, Hashable {
-        /// Occupy `server` (offset by the request's chosen instance when `perInstance`) for a
-        /// time drawn from `samplers[sampler]`.
-        case use(Server, sampler: Int, perInstance: Bool)
-        /// Take one unit of `pools[pool]` (offset by the instance when `perInstance`), waiting
-        /// FIFO when none is free.
-        case acquire(pool: Int, perInstance: Bool)
-        case release(pool: Int, perInstance: Bool)
+        /// Occupy `server` for a time drawn from `samplers[sampler]`.
+        case use(Server, sampler: Int, on: Int?)
+        /// Take one unit of `pools[pool]`, waiting FIFO when none is free.
+        case acquire(pool: Int, on: Int?)
+        case release(pool: Int, on: Int?)
         /// Choose an instance with `routers[router]`; it stays chosen until `leave`.
         case route(router: Int)
         case leave(router: Int)

@@ -83,15 +83,15 @@ extension NetworkScenario {
             let prefix = "station:\(station.name)"
             switch (station.kind, bindings[index]) {
             case let (.queue(_, _, _, service, next), .cpu(cpu)):
-                model.steps.append(.use(.cpu(cpu), sampler: sampler(service, "\(prefix):service"), perInstance: false))
+                model.steps.append(.use(.cpu(cpu), sampler: sampler(service, "\(prefix):service"), on: nil))
                 model.steps.append(routeStep(next, "\(prefix):next"))
             case let (.delay(service, next), .delay(delay)):
-                model.steps.append(.use(.delay(delay), sampler: sampler(service, "\(prefix):service"), perInstance: false))
+                model.steps.append(.use(.delay(delay), sampler: sampler(service, "\(prefix):service"), on: nil))
                 model.steps.append(routeStep(next, "\(prefix):next"))
             case let (.cache(_, _, _, _, service, hit, miss), .cache(cache, serviceDelay)):
                 if let service, let serviceDelay {
                     model.steps.append(.use(.delay(serviceDelay), sampler: sampler(service, "\(prefix):service"),
-                                            perInstance: false))
+                                            on: nil))
                 }
                 let lookup = model.steps.count
                 model.steps.append(.lookup(cache: cache, hit: lookup + 1, miss: lookup + 2))

@@ -12,9 +12,9 @@ import Testing
         let hold = b.delay("hold")
         let service = b.sampler(.exponential(mean: 1), stream: "service")
         let entry = b.program([
-            .acquire(pool: pool, perInstance: false),
-            .use(.delay(hold), sampler: service, perInstance: false),
-            .release(pool: pool, perInstance: false),
+            .acquire(pool: pool, on: nil),
+            .use(.delay(hold), sampler: service, on: nil),
+            .release(pool: pool, on: nil),
             .done,
         ])
         b.open(rate: lambda, entry: entry)
@@ -76,22 +76,22 @@ import Testing
         let entry: Int
         if holdWorkers {
             entry = b.program([
-                .acquire(pool: workers, perInstance: false),
-                .use(.cpu(cpu), sampler: cpuTime, perInstance: false),
-                .acquire(pool: dbconn, perInstance: false),
-                .use(.delay(db), sampler: dbTime, perInstance: false),
-                .release(pool: dbconn, perInstance: false),
-                .release(pool: workers, perInstance: false),
+                .acquire(pool: workers, on: nil),
+                .use(.cpu(cpu), sampler: cpuTime, on: nil),
+                .acquire(pool: dbconn, on: nil),
+                .use(.delay(db), sampler: dbTime, on: nil),
+                .release(pool: dbconn, on: nil),
+                .release(pool: workers, on: nil),
                 .done,
             ])
         } else {
             entry = b.program([
-                .acquire(pool: workers, perInstance: false),
-                .use(.cpu(cpu), sampler: cpuTime, perInstance: false),
-                .release(pool: workers, perInstance: false),
-                .acquire(pool: dbconn, perInstance: false),
-                .use(.delay(db), sampler: dbTime, perInstance: false),
-                .release(pool: dbconn, perInstance: false),
+                .acquire(pool: workers, on: nil),
+                .use(.cpu(cpu), sampler: cpuTime, on: nil),
+                .release(pool: workers, on: nil),
+                .acquire(pool: dbconn, on: nil),
+                .use(.delay(db), sampler: dbTime, on: nil),
+                .release(pool: dbconn, on: nil),
                 .done,
             ])
         }
@@ -143,9 +143,9 @@ import Testing
         let service = b.sampler(.exponential(mean: 1), stream: "service")
         let entry = b.program([
             .route(router: router),
-            .acquire(pool: pool, perInstance: true),
-            .use(.cpu(cpu), sampler: service, perInstance: true),
-            .release(pool: pool, perInstance: true),
+            .acquire(pool: pool, on: router),
+            .use(.cpu(cpu), sampler: service, on: router),
+            .release(pool: pool, on: router),
             .leave(router: router),
             .done,
         ])

@@ -13,7 +13,7 @@ import Testing
         for (i, work) in works.enumerated() {
             let c = b.requestClass("job\(i)")
             let sampler = b.sampler(.deterministic(value: work), stream: "work\(i)")
-            let entry = b.program([.use(.cpu(cpu), sampler: sampler, perInstance: false), .done])
+            let entry = b.program([.use(.cpu(cpu), sampler: sampler, on: nil), .done])
             b.closed(classIndex: c, size: 1, think: think, entry: entry)
         }
         return b.model
@@ -65,7 +65,7 @@ import Testing
             b.requestClass("req")
             let cpu = b.cpu("cpu", cores: cores, discipline: .ps)
             let service = b.sampler(seed % 4 < 2 ? .exponential(mean: 1) : .lognormal(mean: 1, scv: 4), stream: "service")
-            b.open(rate: 0.9 * Double(cores), entry: b.program([.use(.cpu(cpu), sampler: service, perInstance: false), .done]))
+            b.open(rate: 0.9 * Double(cores), entry: b.program([.use(.cpu(cpu), sampler: service, on: nil), .done]))
             let duration = 2_000.0
             var engine = Engine(model: b.model, seed: seed, replication: 0, duration: duration, warmup: 0)
             let result = engine.run()

@@ -24,9 +24,9 @@ import Testing
         }
         let service = b.sampler(.exponential(mean: 1), stream: "service")
         var steps: [Model.Step] = [.route(router: router)]
-        if pools { steps.append(.acquire(pool: firstPool, perInstance: true)) }
-        steps.append(.use(.cpu(firstCPU), sampler: service, perInstance: true))
-        if pools { steps.append(.release(pool: firstPool, perInstance: true)) }
+        if pools { steps.append(.acquire(pool: firstPool, on: router)) }
+        steps.append(.use(.cpu(firstCPU), sampler: service, on: router))
+        if pools { steps.append(.release(pool: firstPool, on: router)) }
         steps += [.leave(router: router), .done]
         b.open(rate: lambda, entry: b.program(steps))
         return b.model

@@ -10,7 +10,7 @@ import Testing
         b.requestClass("req")
         let net = b.delay("net")
         let one = b.sampler(.deterministic(value: 1), stream: "one")
-        b.closed(size: 1, think: one, entry: b.program([.use(.delay(net), sampler: one, perInstance: false), .done]))
+        b.closed(size: 1, think: one, entry: b.program([.use(.delay(net), sampler: one, on: nil), .done]))
         return b.model
     }
 
@@ -80,7 +80,7 @@ import Testing
         b.requestClass("req")
         let cpu = b.cpu("cpu")
         let service = b.sampler(.exponential(mean: 1), stream: "service")
-        b.open(rate: 0.5, entry: b.program([.use(.cpu(cpu), sampler: service, perInstance: false), .done]))
+        b.open(rate: 0.5, entry: b.program([.use(.cpu(cpu), sampler: service, on: nil), .done]))
         for warmup in [0.0, 1_234.5] {
             let results = EngineCheck.replicate(b.model, seed: seed, duration: 10_000, warmup: warmup)
             for r in results { EngineCheck.expectClose(r.measuredTime, 10_000 - warmup, "measured time (warm-up \(warmup))") }
@@ -99,7 +99,7 @@ import Testing
         b.requestClass("req")
         let cpu = b.cpu("cpu")
         let service = b.sampler(.exponential(mean: 0.001), stream: "service")
-        b.open(rate: rate, entry: b.program([.use(.cpu(cpu), sampler: service, perInstance: false), .done]))
+        b.open(rate: rate, entry: b.program([.use(.cpu(cpu), sampler: service, on: nil), .done]))
         return b.model
     }
 
