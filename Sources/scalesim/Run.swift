@@ -36,6 +36,12 @@ struct Run: ParsableCommand {
     @Option(help: "Folder for the reports (default: reports/<file name without extension>).")
     var out: String?
 
+    @Option(help: "Stop every replication after this many events (a budget against runaway models).")
+    var maxEvents: UInt64?
+
+    @Option(help: "Stop the run after this many seconds of wall-clock time; the report says which replications stopped early.")
+    var timeLimit: Double?
+
     @Flag(help: "Print the result only; write no report files.")
     var noReports = false
 
@@ -50,6 +56,8 @@ struct Run: ParsableCommand {
             throw ValidationError("--seed must be at most \(NetworkScenario.maximumSeed) (2^53 - 1, exact in the JSON report), got \(seed)")
         }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let maxEvents, maxEvents < 1 { throw ValidationError("--max-events must be at least 1, got \(maxEvents)") }
+        if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds, got \(timeLimit)") }
     }
 
     func run() throws {
@@ -57,9 +65,20 @@ struct Run: ParsableCommand {
         case .network(var network):
             if let seed { network.seed = seed }
             if let replications { network.run.replications = replications }
-            let progress = Progress(total: network.run.replications, enabled: !quiet && isatty(STDERR_FILENO) == 1)
-            let report = NetworkReport.run(network, jobs: jobs, progress: progress.update)
+            let control = RunControl(timeLimit: timeLimit)
+            let interrupt = InterruptHandler(control)
+            let progress = Progress(total: network.run.replications, enabled: !quiet && isatty(STDERR_FILENO) == 1,
+                                    control: control)
+            progress.start()
+            var limits = EngineLimits()
+            if let maxEvents { limits.maxEvents = maxEvents }
+            let report = NetworkReport.run(network, jobs: jobs, limits: limits, control: control, progress: progress.update)
             progress.finish()
+            withExtendedLifetime(interrupt) {}
+            if control.isInterrupted {
+                note("scalesim: interrupted; no report written")
+                throw ExitCode(130)
+            }
             let json = report.json.serialized() + "\n"
             switch format {
             case .table: print(report.table, terminator: "")
@@ -82,28 +101,64 @@ struct Run: ParsableCommand {
     }
 }
 
-/// Replications done, on one line of standard error that rewrites itself (terminals only).
+/// One line of progress on standard error, redrawn four times a second while a run goes on
+/// (terminals only): replications done, events processed and the rate.
 final class Progress: Sendable {
     let total: Int
     let enabled: Bool
-    let start = Date()
-    let events = Mutex<UInt64>(0)
+    let control: RunControl
+    let done = Atomic<Int>(0)
+    let finished = Atomic<Bool>(false)
 
-    init(total: Int, enabled: Bool) {
+    init(total: Int, enabled: Bool, control: RunControl) {
         self.total = total
         self.enabled = enabled
+        self.control = control
     }
 
-    @Sendable func update(done: Int, result: ReplicationResult) {
+    func start() {
         guard enabled else { return }
-        let all = events.withLock { $0 += result.events; return $0 }
-        let seconds = max(Date().timeIntervalSince(start), 1e-9)
-        let line = String(format: "\r  replication %d/%d  %.1f M events  %.1f M events/s ",
-                          done, total, Double(all) / 1e6, Double(all) / seconds / 1e6)
-        FileHandle.standardError.write(Data(line.utf8))
+        let start = DispatchTime.now().uptimeNanoseconds
+        Thread.detachNewThread { [self] in
+            while !finished.load(ordering: .relaxed) {
+                usleep(250_000)
+                if finished.load(ordering: .relaxed) { break }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let events = Double(control.eventsProcessed)
+                let line = String(format: "\r  %d/%d replications done  %.1f M events  %.1f M events/s  %.0f s ",
+                                  done.load(ordering: .relaxed), total, events / 1e6, events / max(seconds, 1e-9) / 1e6, seconds)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
+    }
+
+    @Sendable func update(done count: Int, result: ReplicationResult) {
+        done.store(count, ordering: .relaxed)
     }
 
     func finish() {
+        finished.store(true, ordering: .relaxed)
         if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// Turns Ctrl-C into a request to stop: replications end at their next progress report (within
+/// a fraction of a second), and the run writes no report.
+final class InterruptHandler {
+    private let source: DispatchSourceSignal
+
+    init(_ control: RunControl) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler {
+            control.interrupt()
+            note("\nscalesim: interrupted, stopping (the previous reports stay as they were)")
+        }
+        source.resume()
+    }
+
+    deinit {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
     }
 }

@@ -25,6 +25,8 @@ struct Engine {
     let duration: Double
     let warmup: Double
     let limits: EngineLimits
+    /// Progress, cancellation and the wall-clock budget (nil: none).
+    let control: RunControl?
 
     var now: Double = 0
     var queue = EventQueue()
@@ -62,7 +64,8 @@ struct Engine {
     var inFlight = 0
 
     init(model: Model, seed: UInt64, replication: Int, duration: Double, warmup: Double,
-         limits: EngineLimits = EngineLimits()) {
+         limits: EngineLimits = EngineLimits(), control: RunControl? = nil) {
+        self.control = control
         self.model = model
         self.duration = duration
         self.warmup = warmup
@@ -143,11 +146,15 @@ struct Engine {
             checkInvariants()
             #endif
             if inFlight > limits.maxInFlight {
-                result.stoppedEarly = "more than \(limits.maxInFlight) requests in flight at t=\(now)s: the model is overloaded"
+                result.stoppedEarly = "more than \(limits.maxInFlight) requests in flight at t=\(String(format: "%.1f", now)) s: the model is overloaded"
                 break
             }
             if events >= limits.maxEvents {
-                result.stoppedEarly = "event budget of \(limits.maxEvents) events reached at t=\(now)s"
+                result.stoppedEarly = "event budget of \(limits.maxEvents) events reached at t=\(String(format: "%.1f", now)) s"
+                break
+            }
+            if events & (RunControl.stride - 1) == 0, let control, let reason = control.report(events: RunControl.stride) {
+                result.stoppedEarly = "\(reason) at t=\(String(format: "%.1f", now)) s"
                 break
             }
         }

@@ -88,10 +88,10 @@ extension NetworkReport {
 
     var settingsLine: String {
         let run = scenario.run
-        let interval = run.replications > 1
+        let interval = summary.replications > 1
             ? "± is the \(Format.number(run.confidence * 100))% confidence half-width"
             : "one replication: no confidence interval"
-        return "seed \(scenario.seed), \(run.replications) replications of \(Format.time(run.duration)) "
+        return "seed \(scenario.seed), \(summary.replications) replications of \(Format.time(run.duration)) "
             + "(warm-up \(Format.time(run.warmup))), \(summary.events) events; \(interval)"
     }
 

@@ -14,10 +14,11 @@ public struct NetworkReport: Sendable {
 
     /// Runs `scenario` (replications in parallel on `jobs` threads) and solves it analytically.
     public static func run(_ scenario: NetworkScenario, jobs: Int, limits: EngineLimits = EngineLimits(),
+                           control: RunControl? = nil,
                            progress: (@Sendable (Int, ReplicationResult) -> Void)? = nil) -> NetworkReport {
         let compiled = scenario.compile()
         let results = Simulation.run(compiled.model, seed: scenario.seed, run: scenario.run, jobs: jobs,
-                                     limits: limits, progress: progress)
+                                     limits: limits, control: control, progress: progress)
         return NetworkReport(scenario: scenario,
                              summary: NetworkSummary(scenario: scenario, compiled: compiled, results: results),
                              analytic: NetworkAnalytic.solve(scenario))
@@ -62,7 +63,7 @@ public struct NetworkReport: Sendable {
             .init("kind", .string("network")),
             .init("scenario", .string(scenario.name)),
             .init("seed", .number(Double(scenario.seed))),
-            .init("replications", .number(Double(run.replications))),
+            .init("replications", .number(Double(summary.replications))),
             .init("confidence", .number(run.confidence)),
             .init("run", .object([
                 .init("duration", .number(run.duration)),

@@ -14,7 +14,7 @@ public enum Simulation {
     ///   - progress: called (from worker threads) after each replication with the number done.
     /// - Returns: one result per replication, in order.
     public static func run(_ model: Model, seed: UInt64, run settings: RunSettings, jobs: Int,
-                           limits: EngineLimits = EngineLimits(),
+                           limits: EngineLimits = EngineLimits(), control: RunControl? = nil,
                            progress: (@Sendable (_ done: Int, _ result: ReplicationResult) -> Void)? = nil)
         -> [ReplicationResult] {
         let count = settings.replications
@@ -23,9 +23,10 @@ public enum Simulation {
         let done = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var replication = worker
-            while replication < count {
+            while replication < count, !(control?.isCancelled ?? false) {
                 var engine = Engine(model: model, seed: seed, replication: replication,
-                                    duration: settings.duration, warmup: settings.warmup, limits: limits)
+                                    duration: settings.duration, warmup: settings.warmup, limits: limits,
+                                    control: control)
                 let result = engine.run()
                 results.withLock { $0[replication] = result }
                 let finished = done.add(1, ordering: .relaxed).newValue
@@ -33,6 +34,7 @@ public enum Simulation {
                 replication += workers
             }
         }
-        return results.withLock { $0.map { $0! } }
+        // Replications never started because the run was cancelled are left out.
+        return results.withLock { $0.compactMap { $0 } }
     }
 }
