@@ -71,18 +71,53 @@ public struct NetworkReport: Sendable {
                 .init("events", .number(Double(summary.events))),
                 .init("version", .string(ScaleSimVersion.current)),
             ])),
+            .init("stability", stabilityJSON),
             .init("stations", .array(stations)),
             .init("system", .object(system)),
             .init("notes", .array(notes.map(JSONValue.string))),
         ])
     }
 
-    /// Plain-English notes: replications that stopped early, and where the formulas are
-    /// approximations or do not apply.
+    /// Plain-English notes: overloaded stations, replications that stopped early, and where
+    /// the formulas are approximations or do not apply.
     public var notes: [String] {
-        var notes = summary.stoppedEarly.enumerated().map { "replication \($0.offset + 1): \($0.element)" }
+        var notes = overloaded.map { o in
+            "\(o.name) is overloaded: \(Format.number(o.offered)) requests/s offered, at most "
+                + "\(Format.number(o.maximum)) requests/s served (\(Format.percent(o.offered / o.maximum)) of capacity); "
+                + "its queue grows without bound and the simulated figures describe a transient, not a steady state"
+        }
+        notes += summary.stoppedEarly.enumerated().map { "replication \($0.offset + 1): \($0.element)" }
         notes += analytic.notes
         return notes
+    }
+
+    /// A station whose offered load exceeds what it can serve (open networks).
+    public struct Overload: Sendable {
+        public var name: String
+        /// Requests per second that arrive at the station.
+        public var offered: Double
+        /// Requests per second it can serve at most (servers / mean service time).
+        public var maximum: Double
+    }
+
+    /// The stations the analytic model finds overloaded, worst first.
+    public var overloaded: [Overload] {
+        zip(scenario.stations, analytic.stations).compactMap { station, result -> Overload? in
+            guard !result.stable, let rho = result.utilization, rho >= 1, result.arrivalRate.isFinite else { return nil }
+            return Overload(name: station.name, offered: result.arrivalRate, maximum: result.arrivalRate / rho)
+        }.sorted { $0.offered / $0.maximum > $1.offered / $1.maximum }
+    }
+
+    /// `{ "stable": true }`, or the overloaded stations with offered and maximum throughput.
+    var stabilityJSON: JSONValue {
+        var members: [JSONValue.Member] = [.init("stable", .bool(overloaded.isEmpty))]
+        if !overloaded.isEmpty {
+            members.append(.init("overloaded", .array(overloaded.map { o in
+                .object([.init("station", .string(o.name)), .init("offered", .number(o.offered)),
+                         .init("maximum", .number(o.maximum))])
+            })))
+        }
+        return .object(members)
     }
 }
 
