@@ -31,8 +31,8 @@ enum HTML {
         <!DOCTYPE html>
         <html lang="en">
         <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>\(htmlEscaped(title))</title>
         <style>
         body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #1d1d1f; }
@@ -41,6 +41,9 @@ enum HTML {
         th[scope=row], thead th:first-child { text-align: left; }
         thead th { border-bottom: 2px solid #888; }
         .settings { color: #555; }
+        figure { margin: 1em 0; }
+        figcaption { color: #555; font-size: 13px; }
+        svg { max-width: 100%; height: auto; }
         @media print { body { margin: 0; max-width: none; } }
         </style>
         </head>
@@ -59,10 +62,29 @@ extension NetworkReport {
         var body = "<h1>\(htmlEscaped(scenario.name))</h1>\n"
         body += "<p class=\"settings\">Network scenario; \(htmlEscaped(settingsLine)).</p>\n"
         body += "<h2>Stations</h2>\n" + HTML.table(Self.stationHeader, stationRows())
+        body += "<figure>\n" + utilizationChart + "<figcaption>Bars: simulated utilization with its confidence "
+            + "interval; orange tick: queueing theory; dashed line: 80%.</figcaption>\n</figure>\n"
+        body += "<figure>\n" + latencyChart + "<figcaption>End-to-end latency, simulated (bars, with intervals); "
+            + "orange tick on the mean: theory.</figcaption>\n</figure>\n"
         body += "<h2>End to end</h2>\n" + HTML.table(Self.systemHeader, systemRows())
         if !notes.isEmpty {
             body += "<h2>Notes</h2>\n<ul>\n" + notes.map { "<li>\(htmlEscaped($0))</li>\n" }.joined() + "</ul>\n"
         }
         return HTML.page(title: "scalesim: \(scenario.name)", body: body)
+    }
+
+    var utilizationChart: String {
+        let bars = zip(summary.stations, analytic.stations).compactMap { s, a -> SVGChart.Bar? in
+            guard let u = s.utilization else { return nil }
+            return SVGChart.Bar(label: s.name, value: u.mean, halfWidth: u.halfWidth, reference: a.utilization)
+        }
+        return SVGChart.bars(title: "Utilization per station", bars, maximum: 1, marker: (0.8, "80%"), format: Format.percent)
+    }
+
+    var latencyChart: String {
+        let s = summary.system
+        let bars = [("mean", s.meanResponse, analytic.systemMeanResponse), ("p50", s.p50, nil), ("p95", s.p95, nil),
+                    ("p99", s.p99, nil)].map { SVGChart.Bar(label: $0.0, value: $0.1.mean, halfWidth: $0.1.halfWidth, reference: $0.2) }
+        return SVGChart.bars(title: "End-to-end latency", bars, format: Format.time)
     }
 }
