@@ -37,7 +37,7 @@ enum HTML {
         <style>
         body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #1d1d1f; }
         table { border-collapse: collapse; margin: 1em 0; }
-        th, td { padding: .3em .8em; border-bottom: 1px solid #ddd; text-align: right; font-variant-numeric: tabular-nums; }
+        th, td { padding: .3em .8em; border-bottom: 1px solid #ddd; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         th[scope=row], thead th:first-child { text-align: left; }
         thead th { border-bottom: 2px solid #888; }
         .settings { color: #555; }
