@@ -62,6 +62,9 @@ struct Run: ParsableCommand {
 
     func run() throws {
         switch try loadScenario(file) {
+        case .architecture:
+            note("scalesim: running architecture scenarios arrives with the stage compiler (issue 3); `scalesim validate` checks this file now")
+            throw ExitCode(69)  // EX_UNAVAILABLE
         case .network(var network):
             if let seed { network.seed = seed }
             if let replications { network.run.replications = replications }

@@ -16,6 +16,10 @@ struct Validate: ParsableCommand {
                 ?? "\(network.arrivals.count) arrival stream\(network.arrivals.count == 1 ? "" : "s")"
             print("\(file): valid network scenario \"\(network.name)\": \(network.stations.count) stations, \(closed), "
                   + "\(network.run.replications) replications of \(network.run.duration) s")
+        case .architecture(let architecture):
+            let stages = architecture.stages.map { "\"\($0.name)\" (\($0.users) users)" }.joined(separator: ", ")
+            print("\(file): valid architecture scenario \"\(architecture.name)\": \(architecture.stages.count) stage"
+                  + "\(architecture.stages.count == 1 ? "" : "s"), \(architecture.workload.classes.count) request classes: \(stages)")
         }
     }
 }

@@ -71,6 +71,9 @@ import Testing
         }
         switch loaded {
         case .network(let network): return network
+        case .architecture:
+            Issue.record("the test scenario is not a network scenario", sourceLocation: sourceLocation)
+            throw ScenarioError(issues: [])
         }
     }
 

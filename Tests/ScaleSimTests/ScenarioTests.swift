@@ -365,7 +365,8 @@ private let exponential = #"{ "dist": "exponential", "mean": 0.5 }"#
 }
 
 @Test func kindIsDispatched() {
-    expectIssue(#"{ "kind": "architecture" }"#, at: "kind", containing: #""architecture" scenarios are not supported yet"#)
+    #expect(issues(#"{ "kind": "architecture" }"#).map(\.description)
+            == ["workload: missing required key", "stages: missing required key"])
     expectIssue(#"{ "kind": "netwrok" }"#, at: "kind",
                 containing: #"unknown scenario kind "netwrok" (did you mean "network"?); known kinds: "network", "architecture""#)
     expectIssue(#"{ "name": "x" }"#, at: "kind", containing: "missing required key")

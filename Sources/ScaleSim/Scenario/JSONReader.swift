@@ -4,11 +4,15 @@
 /// file reports every problem in it.
 final class IssueLog {
     private(set) var issues: [ScenarioIssue] = []
+    /// The same issues with their paths as components (to move an issue to another place, as
+    /// stage inheritance does).
+    private(set) var located: [(path: JSONPath, message: String)] = []
 
     var isEmpty: Bool { issues.isEmpty }
 
     func add(_ path: JSONPath, _ message: String) {
         issues.append(ScenarioIssue(path: path.description, message: message))
+        located.append((path, message))
     }
 
     /// The collected issues as an error, or nil when there are none.

@@ -10,6 +10,7 @@ extension NetworkScenario {
     ///
     /// Keys of the document:
     /// - `kind`: required, `"network"`;
+    /// - `$schema`: optional string, ignored (for editors);
     /// - `name`: optional non-empty string, default `"unnamed"`;
     /// - `seed`: optional whole number in 0...2^53-1, default 1;
     /// - `run`: optional, see `RunSettings.read` (defaults: duration 10,000 s, warm-up 10% of
@@ -45,7 +46,7 @@ extension NetworkScenario {
 
 /// One pass over a network scenario document that records every problem in an `IssueLog`.
 struct NetworkDecoder {
-    static let topLevelKeys = ["kind", "name", "seed", "run", "arrivals", "population", "stations"]
+    static let topLevelKeys = ["$schema", "kind", "name", "seed", "run", "arrivals", "population", "stations"]
     static let stationTypes = ["queue", "delay", "cache"]
     static let queueKeys = ["name", "type", "servers", "discipline", "capacity", "service", "next"]
     static let delayKeys = ["name", "type", "service", "next"]
@@ -73,6 +74,7 @@ struct NetworkDecoder {
             return nil
         }
         _ = root.required("kind", note: #"(it is "network" for a network scenario)"#)?.choice(["network"])
+        _ = root.optional("$schema")?.string(allowEmpty: true)
         let name = root.optional("name", default: NetworkScenario.defaultName) { $0.string() }
         let seed = root.optional("seed", default: Int(NetworkScenario.defaultSeed)) {
             $0.wholeNumber(minimum: 0, maximum: Int(NetworkScenario.maximumSeed))

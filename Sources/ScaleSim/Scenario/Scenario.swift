@@ -2,8 +2,10 @@
 public enum Scenario: Sendable, Hashable {
     /// `"kind": "network"`: a plain queueing network.
     case network(NetworkScenario)
+    /// `"kind": "architecture"`: a workload served by one or more architecture stages.
+    case architecture(ArchitectureScenario)
 
-    /// Every kind a file may name; `"architecture"` is known but not supported yet.
+    /// Every kind a file may name.
     public static let kinds = ["network", "architecture"]
 
     /// Parses and validates a scenario file.
@@ -48,7 +50,7 @@ public enum Scenario: Sendable, Hashable {
         case "network":
             return .network(try NetworkScenario.decode(value))
         case "architecture":
-            kindReader.report(#""architecture" scenarios are not supported yet"#)
+            return .architecture(try ArchitectureScenario.decode(value))
         default:
             let shown = JSONReader.describe(kindReader.value)
             kindReader.report("unknown scenario kind \(shown)\(Suggestion.didYouMean(kind, among: kinds)); \(known)")

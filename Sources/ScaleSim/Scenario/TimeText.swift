@@ -20,9 +20,21 @@ enum TimeText {
     /// The unit names shown in messages.
     static let unitNames = ["ns", "us", "ms", "s", "m", "h"]
 
-    /// Splits `text` into a decimal number (`-?digits(.digits)?([eE][+-]?digits)?`, or
-    /// `.5`-style fractions) and a unit, with optional spaces around and between them.
+    /// Parses a time: a decimal number (`-?digits(.digits)?([eE][+-]?digits)?`, or `.5`-style
+    /// fractions) and a unit, with optional spaces around and between them.
     static func parse(_ text: String) -> Parsed {
+        guard let (number, numberText, unit) = split(text) else { return .invalid }
+        if unit.isEmpty { return .missingUnit(numberText) }
+        guard let factor = units.first(where: { $0.name == unit })?.seconds else {
+            return .unknownUnit(unit)
+        }
+        return .seconds(number * factor)
+    }
+
+    /// Splits `"2.5 MB"` into the number (2.5), the number as written in plain decimal form
+    /// (`"2.5"`), and the unit (`"MB"`, empty when there is none); nil when `text` does not
+    /// start with a number. Shared by every quantity written with a unit (times, bytes).
+    static func split(_ text: String) -> (number: Double, numberText: String, unit: String)? {
         let scalars = Array(text.unicodeScalars)
         var index = 0
         func isDigit(_ i: Int) -> Bool { i < scalars.count && ("0"..."9").contains(scalars[i]) }
@@ -37,7 +49,7 @@ enum TimeText {
             index += 1
             while isDigit(index) { index += 1; digits += 1 }
         }
-        guard digits > 0 else { return .invalid }
+        guard digits > 0 else { return nil }
         if index < scalars.count, scalars[index] == "e" || scalars[index] == "E" {
             var look = index + 1
             if look < scalars.count, scalars[look] == "+" || scalars[look] == "-" { look += 1 }
@@ -51,15 +63,11 @@ enum TimeText {
         if numberText.hasSuffix(".") { numberText += "0" }
         if numberText.hasPrefix(".") { numberText = "0" + numberText }
         if numberText.hasPrefix("-.") { numberText = "-0" + numberText.dropFirst() }
-        guard let number = Double(numberText) else { return .invalid }
+        guard let number = Double(numberText) else { return nil }
         skipSpaces()
         var unitEnd = scalars.count
         while unitEnd > index, scalars[unitEnd - 1] == " " { unitEnd -= 1 }
         let unit = String(String.UnicodeScalarView(scalars[index..<max(index, unitEnd)]))
-        if unit.isEmpty { return .missingUnit(numberText) }
-        guard let factor = units.first(where: { $0.name == unit })?.seconds else {
-            return .unknownUnit(unit)
-        }
-        return .seconds(number * factor)
+        return (number, numberText, unit)
     }
 }
