@@ -1,5 +1,5 @@
 # The two commands of the README, and a few more. Each installs GSL first when it is missing.
-SCENARIO ?= scenarios/validation/three-tier.json
+SCENARIO ?= scenarios/100k.json
 
 .PHONY: run test test-checks deps bench reports
 
@@ -29,3 +29,4 @@ bench: deps
 reports: deps
 	swift build -c release --product scalesim
 	for f in scenarios/validation/*.json; do .build/release/scalesim run "$$f" --quiet --out reports/validation/$$(basename "$$f" .json) > /dev/null || exit 1; done
+	.build/release/scalesim run scenarios/100k.json --quiet --out reports/100k > /dev/null

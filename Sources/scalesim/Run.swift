@@ -61,45 +61,54 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        switch try loadScenario(file) {
-        case .architecture:
-            note("scalesim: running architecture scenarios arrives with the stage compiler (issue 3); `scalesim validate` checks this file now")
-            throw ExitCode(69)  // EX_UNAVAILABLE
+        let scenario = try loadScenario(file)
+        let control = RunControl(timeLimit: timeLimit)
+        let interrupt = InterruptHandler(control)
+        var limits = EngineLimits()
+        if let maxEvents { limits.maxEvents = maxEvents }
+        let interactive = !quiet && isatty(STDERR_FILENO) == 1
+        let rendered: (json: String, table: String, markdown: String, html: String)
+        switch scenario {
         case .network(var network):
             if let seed { network.seed = seed }
             if let replications { network.run.replications = replications }
-            let control = RunControl(timeLimit: timeLimit)
-            let interrupt = InterruptHandler(control)
-            let progress = Progress(total: network.run.replications, enabled: !quiet && isatty(STDERR_FILENO) == 1,
-                                    control: control)
+            let progress = Progress(total: network.run.replications, enabled: interactive, control: control)
             progress.start()
-            var limits = EngineLimits()
-            if let maxEvents { limits.maxEvents = maxEvents }
             let report = NetworkReport.run(network, jobs: jobs, limits: limits, control: control, progress: progress.update)
             progress.finish()
-            withExtendedLifetime(interrupt) {}
-            if control.isInterrupted {
-                note("scalesim: interrupted; no report written")
-                throw ExitCode(130)
+            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html)
+        case .architecture(var architecture):
+            if let seed { architecture.seed = seed }
+            if let replications { architecture.run.replications = replications }
+            let total = architecture.run.replications * architecture.stages.count
+            let progress = Progress(total: total, enabled: interactive, control: control)
+            progress.start()
+            let report = ArchitectureReport.run(architecture, jobs: jobs, limits: limits, control: control,
+                                                progress: progress.countingUpdate)
+            progress.finish()
+            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html)
+        }
+        withExtendedLifetime(interrupt) {}
+        if control.isInterrupted {
+            note("scalesim: interrupted; no report written")
+            throw ExitCode(130)
+        }
+        switch format {
+        case .table: print(rendered.table, terminator: "")
+        case .json: print(rendered.json, terminator: "")
+        case .md: print(rendered.markdown, terminator: "")
+        }
+        fflush(nil)  // stdout before the notes on stderr
+        if !noReports {
+            let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            do {
+                try ReportWriter.write([("report.json", rendered.json), ("report.md", rendered.markdown),
+                                        ("report.html", rendered.html)], to: directory)
+            } catch {
+                note("scalesim: \(error)")
+                throw Exit.cannotCreate
             }
-            let json = report.json.serialized() + "\n"
-            switch format {
-            case .table: print(report.table, terminator: "")
-            case .json: print(json, terminator: "")
-            case .md: print(report.markdown, terminator: "")
-            }
-            fflush(nil)  // stdout before the notes on stderr
-            if !noReports {
-                let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-                do {
-                    try ReportWriter.write([("report.json", json), ("report.md", report.markdown),
-                                            ("report.html", report.html)], to: directory)
-                } catch {
-                    note("scalesim: \(error)")
-                    throw Exit.cannotCreate
-                }
-                if !quiet { note("reports written to \(directory)/") }
-            }
+            if !quiet { note("reports written to \(directory)/") }
         }
     }
 }
@@ -137,6 +146,11 @@ final class Progress: Sendable {
 
     @Sendable func update(done count: Int, result: ReplicationResult) {
         done.store(count, ordering: .relaxed)
+    }
+
+    /// For runs of several simulations (stages): counts every replication that ends.
+    @Sendable func countingUpdate(done _: Int, result: ReplicationResult) {
+        done.add(1, ordering: .relaxed)
     }
 
     func finish() {

@@ -359,15 +359,22 @@ private func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max
 
     // MARK: Command line
 
-    @Test func cliValidatesRefusesToRunAndPrintsTheSchema() throws {
+    @Test func cliValidatesRunsAndPrintsTheSchema() throws {
         let example = root.appendingPathComponent("scenarios/examples/architecture-minimal.json").path
         let validate = try CLI.run(["validate", example])
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout.contains("valid architecture scenario \"architecture-minimal\": 2 stages"), "\(validate.stdout)")
-        let run = try CLI.run(["run", example])
-        #expect(run.status == 69)
-        #expect(run.stdout.isEmpty)
-        #expect(run.stderr.contains("arrives with the stage compiler (issue 3)"), "\(run.stderr)")
+        let run = try CLI.run(["run", example, "--replications", "2", "--format", "json", "--no-reports"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try CLI.parseJSON(run.stdoutData)
+        #expect(json["kind"] as? String == "architecture")
+        let stages = json["stages"] as? [[String: Any]] ?? []
+        #expect(stages.map { $0["name"] as? String } == ["1 user: one machine", "10 users: database on its own host"])
+        for stage in stages {
+            for key in ["latency", "throughput", "errorRate", "classes", "resources", "bottleneck", "slo"] {
+                #expect(stage[key] != nil, "stage \(stage["name"] ?? "") has no \(key)")
+            }
+        }
         let schema = try CLI.run(["schema"])
         #expect(schema.status == 0)
         #expect(schema.stdout == ArchitectureScenario.jsonSchema.serialized() + "\n")

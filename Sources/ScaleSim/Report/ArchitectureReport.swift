@@ -1,0 +1,125 @@
+/// The simulated figures of every stage of an architecture scenario, side by side.
+public struct ArchitectureReport: Sendable {
+    public var scenario: ArchitectureScenario
+    public var stages: [StageResult]
+
+    /// One stage's estimates over replications.
+    public struct StageResult: Sendable {
+        public var name: String
+        public var users: Int
+        public var requestRate: Double
+        public var costPerHour: Double
+        public var latency: [String: Estimate]
+        public var throughput: Estimate
+        public var errorRate: Estimate
+        public var timeoutRate: Estimate
+        public var classes: [ClassResult]
+        public var resources: [Resource]
+        public var bottleneck: String?
+        public var slo: (met: Bool, violations: [String])
+        public var events: UInt64
+        public var stoppedEarly: [String]
+    }
+
+    public struct ClassResult: Sendable {
+        public var name: String
+        public var latency: [String: Estimate]
+        public var throughput: Estimate
+        public var errorRate: Estimate
+    }
+
+    public struct Resource: Sendable {
+        public var name: String
+        public var kind: String
+        public var utilization: Estimate?
+        public var meanQueueLength: Estimate?
+        public var hitRatio: Estimate?
+    }
+
+    static let percentiles: [(String, Double)] = [("p50", 50), ("p95", 95), ("p99", 99)]
+
+    /// Runs every stage (each with its replications in parallel) under the same workload and
+    /// the same random streams.
+    public static func run(_ scenario: ArchitectureScenario, jobs: Int, limits: EngineLimits = EngineLimits(),
+                           control: RunControl? = nil,
+                           progress: (@Sendable (Int, ReplicationResult) -> Void)? = nil) -> ArchitectureReport {
+        var stages: [StageResult] = []
+        for index in scenario.stages.indices {
+            if control?.isCancelled == true { break }
+            let compiled = scenario.compile(stage: index)
+            let results = Simulation.run(compiled.model, seed: scenario.seed, run: scenario.run, jobs: jobs,
+                                         limits: limits, control: control, progress: progress)
+            stages.append(summarize(scenario, index, compiled, results))
+        }
+        return ArchitectureReport(scenario: scenario, stages: stages)
+    }
+
+    static func summarize(_ scenario: ArchitectureScenario, _ index: Int, _ compiled: CompiledStage,
+                          _ results: [ReplicationResult]) -> StageResult {
+        let stage = scenario.stages[index]
+        let confidence = scenario.run.confidence
+        let model = compiled.model
+        func estimate(_ value: (ReplicationResult) -> Double) -> Estimate { Estimate.of(results.map(value), confidence: confidence) }
+        func ratio(_ a: Double, _ b: Double) -> Double { b == 0 ? .nan : a / b }
+        func latencies(_ recorder: (ReplicationResult) -> LatencyRecorder) -> [String: Estimate] {
+            var out = ["mean": estimate { recorder($0).mean }]
+            for (key, p) in percentiles { out[key] = estimate { recorder($0).percentile(p) } }
+            return out
+        }
+        func all(_ r: ReplicationResult) -> LatencyRecorder {
+            var merged = LatencyRecorder()
+            for c in r.classes { merged.merge(c.latency) }
+            return merged
+        }
+        let classes = model.classes.indices.map { c in
+            ClassResult(name: model.classes[c].name, latency: latencies { $0.classes[c].latency },
+                        throughput: estimate { ratio(Double($0.classes[c].completed), $0.measuredTime) },
+                        errorRate: estimate { ratio(Double($0.classes[c].errors), Double($0.classes[c].errors + $0.classes[c].completed)) })
+        }
+        var resources: [Resource] = []
+        for (i, cpu) in model.cpus.enumerated() {
+            resources.append(Resource(name: cpu.name, kind: "cpu",
+                                      utilization: estimate { ratio($0.cpus[i].busyArea, $0.measuredTime * Double(cpu.cores)) },
+                                      meanQueueLength: estimate { ratio($0.cpus[i].queueArea, $0.measuredTime) }))
+        }
+        for (i, pool) in model.pools.enumerated() {
+            resources.append(Resource(name: pool.name, kind: "pool",
+                                      utilization: estimate { ratio($0.pools[i].inUseArea, $0.measuredTime * Double(pool.capacity)) },
+                                      meanQueueLength: estimate { ratio($0.pools[i].queueArea, $0.measuredTime) }))
+        }
+        for (i, cache) in model.caches.enumerated() {
+            resources.append(Resource(name: cache.name, kind: "cache",
+                                      hitRatio: estimate { ratio(Double($0.caches[i].hits), Double($0.caches[i].lookups)) }))
+        }
+        // The busiest resource; among saturated ones (98% and above) a CPU before a pool, because
+        // a full pool of workers is the symptom of a slow resource behind it, not the cause.
+        func rank(_ r: Resource) -> (Double, Int) {
+            let u = r.utilization!.mean
+            return (u >= 0.98 ? 1 : u, r.kind == "cpu" ? 1 : 0)
+        }
+        let bottleneck = resources.filter { $0.utilization?.mean.isFinite == true }.max { rank($0) < rank($1) }?.name
+        let latency = latencies(all)
+        let errors = estimate { r in
+            let e = Double(r.classes.reduce(0) { $0 + $1.errors }), done = Double(r.classes.reduce(0) { $0 + $1.completed })
+            return ratio(e, e + done)
+        }
+        var violations: [String] = []
+        if let target = stage.slo.p99, let p99 = latency["p99"], !(p99.mean <= target) {
+            violations.append("p99 \(Format.time(p99.mean)) above the target \(Format.time(target))")
+        }
+        if let target = stage.slo.errorRate, !(errors.mean <= target) {
+            violations.append("error rate \(Format.percent(errors.mean)) above the target \(Format.percent(target))")
+        }
+        return StageResult(
+            name: stage.name, users: compiled.users, requestRate: compiled.requestRate, costPerHour: stage.costPerHour,
+            latency: latency,
+            throughput: estimate { r in ratio(Double(r.classes.reduce(0) { $0 + $1.completed }), r.measuredTime) },
+            errorRate: errors,
+            timeoutRate: estimate { r in
+                ratio(Double(r.classes.reduce(0) { $0 + $1.timeouts }), Double(r.classes.reduce(0) { $0 + $1.arrivals }))
+            },
+            classes: classes, resources: resources, bottleneck: bottleneck,
+            slo: (violations.isEmpty, violations), events: results.reduce(0) { $0 + $1.events },
+            stoppedEarly: results.compactMap(\.stoppedEarly))
+    }
+}

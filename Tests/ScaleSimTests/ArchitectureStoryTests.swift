@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import ScaleSim
+
+/// `scenarios/100k.json` tells the story of DESIGN.md section 1 with its own figures, and
+/// turning a knob moves the figures the way queueing theory says. Runs are shortened (a few
+/// simulated minutes, three replications) so the suite stays fast in a debug build.
+@Suite struct ArchitectureStoryTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func scenario(duration: Double = 150, stages keep: [String]? = nil) throws -> ArchitectureScenario {
+        let bytes = [UInt8](try Data(contentsOf: root.appendingPathComponent("scenarios/100k.json")))
+        guard case .architecture(var s) = try Scenario.load(bytes: bytes) else { throw ScenarioError(issues: []) }
+        s.run = RunSettings(duration: duration, warmup: duration / 5, replications: 3, confidence: 0.99)
+        if let keep { s.stages = s.stages.filter { stage in keep.contains { stage.name.hasPrefix($0) } } }
+        return s
+    }
+
+    static func resource(_ stage: ArchitectureReport.StageResult, _ name: String) -> ArchitectureReport.Resource? {
+        stage.resources.first { $0.name == name }
+    }
+
+    @Test func theDatabaseBreaksBeforeTheCacheStageAndTheCacheStageHolds() throws {
+        let s = try Self.scenario(stages: ["10k", "100k"])
+        let report = ArchitectureReport.run(s, jobs: 2)
+        let (before, after) = (report.stages[0], report.stages[1])
+        let seed = s.seed
+
+        // 10k: the database CPU saturates while the API's CPUs idle and its workers are all held.
+        let db = try #require(Self.resource(before, "db.primary.cpu")?.utilization)
+        #expect(db.mean >= 0.8, "db CPU \(db.mean) (seed \(seed))")
+        for r in before.resources where r.name.hasPrefix("api.cpu") {
+            #expect(r.utilization!.mean < 0.5, "\(r.name) \(r.utilization!.mean) (seed \(seed))")
+        }
+        #expect(try #require(Self.resource(before, "api.workers[0]")?.utilization).mean > 0.95)
+        #expect(before.timeoutRate.mean > 0.01, "timeouts \(before.timeoutRate.mean) (seed \(seed))")
+        #expect(!before.slo.met && before.bottleneck == "db.primary.cpu", "\(before.slo) \(before.bottleneck ?? "")")
+
+        // 100k: the SLO holds, the primary is nearly idle, and the cache hit ratio is the TTL
+        // formula's for this popularity and rate (Jung, Berger & Balakrishnan 2003).
+        #expect(after.slo.met, "\(after.slo.violations) (seed \(seed))")
+        #expect(try #require(Self.resource(after, "db.primary.cpu")?.utilization).mean < 0.3)
+        let hit = try #require(Self.resource(after, "cache")?.hitRatio)
+        let profileRate = s.workload.requestRate(users: s.stages[1].users)
+            * s.workload.classes.filter { $0.cacheKey != .none }.reduce(0) { $0 + $1.share }
+        let compiled = s.compile(stage: 1)
+        let ttl = try #require(compiled.model.caches.first { $0.name == "cache" }?.ttl)
+        let p = compiled.model.caches.first { $0.name == "cache" }!.keyProbabilities
+        let formula = p.reduce(0) { $0 + $1 * profileRate * $1 * ttl / (1 + profileRate * $1 * ttl) }
+        // The fill comes a few milliseconds after the miss (the database read), so lookups in
+        // that window miss too; 1% covers it.
+        #expect(abs(hit.mean - formula) <= (hit.halfWidth ?? 0) + 0.01,
+                "hit ratio \(hit.mean) ± \(hit.halfWidth ?? 0), TTL formula \(formula) (seed \(seed))")
+    }
+
+    @Test func twiceTheAPIInstancesHalvesAPIUtilization() throws {
+        var s = try Self.scenario(duration: 100, stages: ["100k"])
+        var doubled = s.stages[0]
+        doubled.name += " (x2 API)"
+        doubled.api.instances *= 2
+        s.stages.append(doubled)
+        let report = ArchitectureReport.run(s, jobs: 2)
+        func meanAPI(_ stage: ArchitectureReport.StageResult) -> Double {
+            let cpus = stage.resources.filter { $0.name.hasPrefix("api.cpu") }
+            return cpus.reduce(0) { $0 + $1.utilization!.mean } / Double(cpus.count)
+        }
+        let ratio = meanAPI(report.stages[1]) / meanAPI(report.stages[0])
+        #expect(abs(ratio - 0.5) < 0.03, "utilization ratio \(ratio) (seed \(s.seed))")
+    }
+
+    @Test func aTTLOfZeroNeverHitsAndNoReplicasSendsEveryReadToThePrimary() throws {
+        var s = try Self.scenario(duration: 100, stages: ["100k"])
+        var noTTL = s.stages[0]
+        noTTL.name = "ttl 0"
+        noTTL.cache!.ttl = 0
+        var noReplicas = s.stages[0]
+        noReplicas.name = "no replicas"
+        noReplicas.replicas = nil
+        noReplicas.database.cores = 8
+        s.stages = [noTTL, noReplicas]
+        let report = ArchitectureReport.run(s, jobs: 2)
+        #expect(try #require(Self.resource(report.stages[0], "cache")?.hitRatio).mean == 0)
+        // Without replicas the primary does every read and write: its utilization is the whole
+        // database demand (utilization law, U = λ D / c).
+        let w = s.workload
+        let demand = w.classes.reduce(0.0) { total, c in
+            let reads = Double(c.dbReads) * (c.queryCpu?.mean ?? 0)
+            let readsAfterCache = c.cacheKey == .none ? reads : reads * (1 - report.stages[1].resources.first { $0.name == "cache" }!.hitRatio!.mean)
+            return total + c.share * (readsAfterCache + Double(c.dbWrites) * (c.writeCpu?.mean ?? 0))
+        }
+        let expected = w.requestRate(users: noReplicas.users) * demand / 8
+        let u = try #require(Self.resource(report.stages[1], "db.primary.cpu")?.utilization)
+        #expect(abs(u.mean - expected) <= (u.halfWidth ?? 0) + 0.02 * expected,
+                "primary utilization \(u.mean), utilization law \(expected) (seed \(s.seed))")
+        #expect(!report.stages[1].resources.contains { $0.name.hasPrefix("db.replica") })
+    }
+
+    @Test func onOneMachineTheCPUCarriesAPIAndDatabaseDemand() throws {
+        var s = try Self.scenario(duration: 300, stages: ["1: one machine"])
+        s.stages[0].users = 2_000
+        let report = ArchitectureReport.run(s, jobs: 2)
+        let w = s.workload
+        let demand = w.classes.reduce(0.0) { total, c in
+            total + c.share * (c.apiCpu.mean + Double(c.dbReads) * (c.queryCpu?.mean ?? 0)
+                               + Double(c.dbWrites) * (c.writeCpu?.mean ?? 0))
+        }
+        let cores = Double(s.stages[0].host!.cores)
+        let expected = w.requestRate(users: 2_000) * demand / cores
+        let u = try #require(Self.resource(report.stages[0], "host.cpu")?.utilization)
+        #expect(abs(u.mean - expected) <= (u.halfWidth ?? 0) + 0.03 * expected,
+                "host CPU \(u.mean), API + database demand \(expected) (seed \(s.seed))")
+    }
+}
