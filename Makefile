@@ -29,4 +29,4 @@ bench: deps
 reports: deps
 	swift build -c release --product scalesim
 	for f in scenarios/validation/*.json; do .build/release/scalesim run "$$f" --quiet --out reports/validation/$$(basename "$$f" .json) > /dev/null || exit 1; done
-	.build/release/scalesim run scenarios/100k.json --quiet --out reports/100k > /dev/null
+	for f in 1 10 100 1k 10k 100k; do .build/release/scalesim run scenarios/$$f.json --quiet --out reports/$$f > /dev/null || exit 1; done

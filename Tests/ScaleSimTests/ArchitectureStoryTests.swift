@@ -111,4 +111,40 @@ import Testing
         #expect(abs(u.mean - expected) <= (u.halfWidth ?? 0) + 0.03 * expected,
                 "host CPU \(u.mean), API + database demand \(expected) (seed \(s.seed))")
     }
+
+    @Test func aSlowerDatabaseRunsTheAPIOutOfWorkersWhileAPICPUStaysLow() throws {
+        // 42,000 users: 336 requests/s; the database at 2 cores is 47% busy, at 1 core 95%.
+        var s = try Self.scenario(duration: 200, stages: ["1k"])
+        s.stages[0].users = 42_000
+        var slow = s.stages[0]
+        slow.name = "slow database"
+        slow.database.cores = 1
+        s.stages.append(slow)
+        let report = ArchitectureReport.run(s, jobs: 2)
+        let (fast, slowed) = (report.stages[0], report.stages[1])
+        func u(_ stage: ArchitectureReport.StageResult, _ name: String) -> Double { Self.resource(stage, name)!.utilization!.mean }
+        func queue(_ stage: ArchitectureReport.StageResult, _ name: String) -> Double { Self.resource(stage, name)!.meanQueueLength!.mean }
+        // Held workers: with the database at half its cores, requests wait longer holding their
+        // workers, so the pool fills and requests queue for a worker, while API CPU work per
+        // request (and so API CPU utilization) does not grow.
+        #expect(u(slowed, "api.workers[0]") > u(fast, "api.workers[0]") + 0.15,
+                "workers \(u(fast, "api.workers[0]")) -> \(u(slowed, "api.workers[0]")) (seed \(s.seed))")
+        #expect(queue(slowed, "api.workers[0]") > queue(fast, "api.workers[0]"), "seed \(s.seed)")
+        #expect(u(slowed, "api.cpu[0]") <= u(fast, "api.cpu[0]") + 0.02,
+                "API CPU \(u(fast, "api.cpu[0]")) -> \(u(slowed, "api.cpu[0]")) (seed \(s.seed))")
+    }
+
+    @Test func everyBundledArchitectureScenarioLoadsAndMeetsItsSLOAtItsOwnScale() throws {
+        for name in ["1", "10", "100", "1k", "10k"] {
+            let bytes = [UInt8](try Data(contentsOf: Self.root.appendingPathComponent("scenarios/\(name).json")))
+            guard case .architecture(var s) = try Scenario.load(bytes: bytes) else {
+                Issue.record("\(name).json is not an architecture scenario")
+                continue
+            }
+            #expect(s.stages.count == 1, "\(name).json")
+            s.run = RunSettings(duration: min(s.run.duration, 600), warmup: min(s.run.warmup, 60), replications: 2, confidence: 0.95)
+            let report = ArchitectureReport.run(s, jobs: 2)
+            #expect(report.stages[0].errorRate.mean == 0, "\(name).json: errors \(report.stages[0].errorRate.mean)")
+        }
+    }
 }

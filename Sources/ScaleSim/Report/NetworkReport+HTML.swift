@@ -35,7 +35,7 @@ enum HTML {
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>\(htmlEscaped(title))</title>
         <style>
-        body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #1d1d1f; }
+        body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 88em; padding: 0 1em; color: #1d1d1f; }
         table { border-collapse: collapse; margin: 1em 0; }
         th, td { padding: .3em .8em; border-bottom: 1px solid #ddd; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         th[scope=row], thead th:first-child { text-align: left; }
