@@ -147,4 +147,24 @@ import Testing
             #expect(report.stages[0].errorRate.mean == 0, "\(name).json: errors \(report.stages[0].errorRate.mean)")
         }
     }
+
+    /// Little's law, L = λW, for every CPU and delay centre of a compiled stage (per replication:
+    /// time in station over completions, against the time-weighted number present).
+    @Test func littlesLawHoldsForEveryResourceOfAStage() throws {
+        let s = try Self.scenario(duration: 120, stages: ["100k"])
+        let compiled = s.compile(stage: 0)
+        let results = Simulation.run(compiled.model, seed: s.seed, run: s.run, jobs: 2)
+        for r in results {
+            let names = compiled.model.cpus.map(\.name) + compiled.model.delays.map(\.name)
+            let figures: [(area: Double, sumResponse: Double, completions: UInt64)] =
+                r.cpus.map { ($0.inStationArea, $0.sumResponse, $0.completions) }
+                + r.delays.map { ($0.inStationArea, $0.sumResponse, $0.completions) }
+            for (name, (area, sumResponse, completions)) in zip(names, figures) where completions > 100 {
+                let l = area / r.measuredTime
+                let lambdaW = Double(completions) / r.measuredTime * (sumResponse / Double(completions))
+                // Visits still in progress at the ends of the window make the only difference.
+                #expect(abs(l - lambdaW) <= 0.02 * l + 0.01, "\(name): L = \(l), λW = \(lambdaW) (seed \(s.seed))")
+            }
+        }
+    }
 }
