@@ -21,7 +21,7 @@ import Testing
     /// Values that break a field in every way a person or a tool might.
     static let replacements: [JSONValue] = [
         .null, .bool(true), .number(0), .number(-1), .number(-0.5), .number(1e308), .number(-1e308),
-        .number(2.5), .number(1e-320), .number(9_007_199_254_740_993), .string(""), .string("abc"),
+        .number(2.5), .number(.leastNonzeroMagnitude * 2), .number(0x1p53 + 2), .string(""), .string("abc"),
         .string("10 parsecs"), .string("-5s"), .string("1e400s"), .array([]), .object([]),
         .array([.number(1)]), .string("🙂"),
     ]

@@ -91,24 +91,9 @@ public struct Sampler: @unchecked Sendable {
         }
     }
 
-    /// The next sample (non-negative for valid parameters).
+    /// The next sample (non-negative for valid parameters): drawn by `BorrowedSampler`, the
+    /// engine's view of the same sampler, so both give the same numbers from one code path.
     public func next() -> Double {
-        switch kind {
-        case .exponential(let mean):
-            return mean * ExponentialZiggurat.sample(stream)
-        case .constant(let value):
-            return value
-        case .uniform(let min, let width):
-            return min + width * stream.uniform()
-        case .gamma(let shape, let scale):
-            return gsl_ran_gamma(stream.rng, shape, scale)
-        case .lognormal(let mu, let sigma):
-            return exp(mu + sigma * gsl_ran_gaussian_ziggurat(stream.rng, 1))
-        case .hyperexponential(let p1, let mean1, let mean2):
-            let mean = stream.uniform() < p1 ? mean1 : mean2
-            return mean * ExponentialZiggurat.sample(stream)
-        case .boundedPareto(let min, let range, let negativeInverseAlpha):
-            return min * pow(1 - stream.uniform() * range, negativeInverseAlpha)
-        }
+        withExtendedLifetime(stream) { BorrowedSampler(self).next() }
     }
 }
