@@ -14,7 +14,7 @@ struct Validate: ParsableCommand {
         case .network(let network):
             let closed = network.population.map { "closed population of \($0.size)" }
                 ?? "\(network.arrivals.count) arrival stream\(network.arrivals.count == 1 ? "" : "s")"
-            print("\(file): valid network scenario \"\(network.name)\": \(network.stations.count) stations, \(closed), "
+            print("\(file): valid network scenario \"\(network.name)\": \(network.stations.count) station\(network.stations.count == 1 ? "" : "s"), \(closed), "
                   + "\(network.run.replications) replications of \(network.run.duration) s")
         case .architecture(let architecture):
             let stages = architecture.stages.map { "\"\($0.name)\" (\($0.users) users)" }.joined(separator: ", ")

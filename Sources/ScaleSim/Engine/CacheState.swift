@@ -16,6 +16,8 @@ struct CacheState {
     var tail: Int32 = -1
     let keys: ZipfKeySampler
     let stream: RandomStream
+    /// Lookups and hits since the warm-up (kept here: one array access per update).
+    var stats = ReplicationResult.CacheResult()
 
     init(_ cache: Model.Cache, stream: RandomStream) {
         expiry = Array(repeating: -.infinity, count: cache.keys)
@@ -95,16 +97,19 @@ struct RouterState {
     var active: [Int32]
     var nextRoundRobin = 0
     let stream: RandomStream
+    /// Picks per instance since the warm-up.
+    var stats: ReplicationResult.RouterResult
 
     init(_ router: Model.Router, stream: RandomStream) {
         policy = router.policy
         active = Array(repeating: 0, count: router.instances)
+        stats = .init(picks: Array(repeating: 0, count: router.instances))
         self.stream = stream
     }
 
     /// The chosen instance. Every choice is a function of the stream and the counts, so runs
     /// repeat exactly.
-    mutating func pick(_ stats: inout ReplicationResult.RouterResult) -> Int {
+    mutating func pick() -> Int {
         let n = active.count
         let chosen: Int
         switch policy {

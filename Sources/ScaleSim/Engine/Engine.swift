@@ -116,8 +116,6 @@ struct Engine {
         streams = all
 
         classes = Array(repeating: .init(), count: model.classes.count)
-        result.caches = Array(repeating: .init(), count: model.caches.count)
-        result.routers = model.routers.map { .init(picks: Array(repeating: 0, count: $0.instances)) }
     }
 
     /// Runs the replication to its end (or to a limit) and returns what it measured.
@@ -164,6 +162,8 @@ struct Engine {
         result.cpus = cpus.map(\.stats)
         result.delays = delays.map(\.stats)
         result.pools = pools.map(\.stats)
+        result.caches = caches.map(\.stats)
+        result.routers = routers.map(\.stats)
         result.events = events
         result.measuredTime = max(0, end - warmup)
         return result
@@ -295,7 +295,7 @@ struct Engine {
                 release(pool: base + instance(of: requests[s], on: on))
                 requests[s].step += 1
             case .route(let router):
-                let chosen = routers[router].pick(&result.routers[router])
+                let chosen = routers[router].pick()
                 requests[s].setInstance(chosen, slot: routerSlots[router])
                 requests[s].step += 1
             case .leave(let router):
@@ -305,8 +305,8 @@ struct Engine {
                 let key = caches[cache].drawKey()
                 requests[s].key = Int32(key)
                 let isHit = caches[cache].lookup(key, now: now)
-                result.caches[cache].lookups += 1
-                if isHit { result.caches[cache].hits += 1 }
+                caches[cache].stats.lookups += 1
+                if isHit { caches[cache].stats.hits += 1 }
                 requests[s].step = Int32(isHit ? hit : miss)
             case .fill(let cache):
                 caches[cache].fill(Int(requests[s].key), now: now)
@@ -351,10 +351,8 @@ struct Engine {
         for i in cpus.indices { cpus[i].stats = .init() }
         for i in delays.indices { delays[i].stats = .init() }
         for i in pools.indices { pools[i].stats = .init() }
-        for i in result.caches.indices { result.caches[i] = .init() }
-        for i in result.routers.indices {
-            result.routers[i].picks = Array(repeating: 0, count: result.routers[i].picks.count)
-        }
+        for i in caches.indices { caches[i].stats = .init() }
+        for i in routers.indices { routers[i].stats.picks = Array(repeating: 0, count: routers[i].active.count) }
     }
 
     /// Brings every time-weighted area up to `time`.

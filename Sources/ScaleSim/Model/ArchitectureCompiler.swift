@@ -167,14 +167,12 @@ struct StageCompiler {
             a.use(.cpu(storageLink), Self.transfer(c.requestBytes, storage.bandwidth), stream: "const")
             bytesThroughAPI = 0
         }
-        if c.kind == .image || c.kind == .staticAsset { bytesThroughAPI = bytes }
 
         // The API: the worker is held from here until the response is sent.
         if let lbDelay { a.use(.delay(lbDelay), .deterministic(value: 2 * stage.loadBalancer!.latency), stream: "const") }
         a.emit(.route(router: apiRouter))
-        let perInstance: Int? = stage.host == nil ? apiRouter : nil
         a.emit(.acquire(pool: apiWorkers, on: apiRouter))
-        a.use(.cpu(apiCPU), c.apiCpu, stream: "\(prefix):api cpu", on: perInstance)
+        a.use(.cpu(apiCPU), c.apiCpu, stream: "\(prefix):api cpu", on: apiRouter)
 
         let afterReads = a.newLabel()
         if c.cacheKey != .none, let cache, let cacheConfig = stage.cache {
