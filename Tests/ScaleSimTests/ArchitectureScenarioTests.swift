@@ -106,6 +106,17 @@ private func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max
         #expect(close(two.costPerHour, 0.10))
     }
 
+    @Test func aStageDropsAnInheritedTargetWithNull() throws {
+        let stages = """
+        [ { "name": "one", "api": { "coresPerInstance": 2 }, "database": { "cores": 4 }, "slo": { "p99": null } },
+          { "name": "two", "extends": "one", "slo": { "errorRate": null } },
+          { "name": "three", "extends": "one", "slo": { "p99": "2s" } } ]
+        """
+        let scenario = try #require(architecture(document(stages: stages, extra: #""slo": { "p99": "1s", "errorRate": 0.01 },"#)))
+        #expect(scenario.stages.map(\.slo) == [.init(p99: nil, errorRate: 0.01), .init(p99: nil, errorRate: nil),
+                                               .init(p99: 2, errorRate: 0.01)])
+    }
+
     @Test func componentDefaultsAreFilledIn() throws {
         let stages = """
         [ { "name": "all", "users": 5000, "slo": { "p99": "1s" },
@@ -272,6 +283,29 @@ private func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max
         """
         expectIssue(document(workload: workload), at: "workload.classes[0].responseBytes",
                     containing: "missing required key (an image class moves the image's bytes)")
+    }
+
+    @Test func openOrClosedWorkload() throws {
+        let classes = #""classes": [ { "name": "a", "share": 1, "kind": "api", "apiCpu": "1ms" } ]"#
+        let closed = try #require(architecture(document(workload: #"{ "users": 50, "activeShare": 0.1, "thinkTime": "10s", \#(classes) }"#)))
+        #expect(closed.workload.thinkTime == .exponential(mean: 10))
+        #expect(closed.workload.sessions(users: 50) == 5)
+        #expect(close(closed.workload.requestRate(users: 50), 5.0 / 10))
+        // A compiled closed stage has one session source over every class and region.
+        let model = closed.compile(stage: 0).model
+        guard model.sources.count == 1, case let .sessions(size, _, mix, _) = model.sources[0] else {
+            Issue.record("expected one sessions source, got \(model.sources)"); return
+        }
+        #expect(size == 5 && mix.count == 1 && mix[0].probability == 1)
+
+        expectIssue(document(workload: #"{ "users": 50, "activeShare": 0.1, "requestsPerActiveUserPerMinute": 6, "thinkTime": "10s", \#(classes) }"#),
+                    at: "workload.thinkTime", containing: "not both")
+        expectIssue(document(workload: #"{ "users": 50, "activeShare": 0.1, \#(classes) }"#),
+                    at: "workload", containing: #"missing "requestsPerActiveUserPerMinute""#)
+        expectIssue(document(workload: #"{ "users": 50, "activeShare": 0.1, "thinkTime": 0, \#(classes) }"#),
+                    at: "workload.thinkTime", containing: "must have a positive mean")
+        expectIssue(document(workload: #"{ "users": 50, "activeShare": 0.1, "thinkTime": "soon", \#(classes) }"#),
+                    at: "workload.thinkTime", containing: "a time")
     }
 
     @Test func dbReadsNeedQueryCpu() {

@@ -148,6 +148,34 @@ import Testing
         }
     }
 
+    /// The same story with closed sessions (each active user thinks 10 s between requests, as
+    /// the open workload's 6 per minute): the interactive response time law N = X (Z + R) holds
+    /// on every stage, and where the database saturates the sessions slow down with it, so
+    /// throughput stops at the database's capacity instead of errors piling up.
+    @Test func closedSessionsObeyTheResponseTimeLawAndSlowDownAtTheBottleneck() throws {
+        var s = try Self.scenario(duration: 150, stages: ["10k", "100k"])
+        let open = ArchitectureReport.run(s, jobs: 2)
+        s.workload.thinkTime = .exponential(mean: 10)
+        let closed = ArchitectureReport.run(s, jobs: 2)
+        let sessions = Double(s.workload.sessions(users: s.workload.users))
+        for stage in closed.stages {
+            // Each cycle is think time plus the response, or plus the timeout for a request
+            // whose client gave up (its share of the cycles is the error rate).
+            let x = stage.throughput.mean / (1 - stage.errorRate.mean)
+            let response = try #require(stage.latency["mean"]).mean
+            let timeout = 10.0, e = stage.errorRate.mean
+            let cycle = 10 + (1 - e) * response + e * timeout
+            #expect(abs(x * cycle - sessions) <= 0.03 * sessions,
+                    "\(stage.name): X (Z + R) = \(x * cycle), N = \(sessions) (seed \(s.seed))")
+        }
+        let (openDB, closedDB) = (open.stages[0], closed.stages[0])
+        #expect(closedDB.errorRate.mean < openDB.errorRate.mean / 2,
+                "errors: closed \(closedDB.errorRate.mean), open \(openDB.errorRate.mean) (seed \(s.seed))")
+        #expect(closedDB.throughput.mean < 0.95 * s.workload.requestRate(users: s.workload.users),
+                "closed sessions kept sending at \(closedDB.throughput.mean)/s through a saturated database (seed \(s.seed))")
+        #expect(try #require(Self.resource(closedDB, "db.primary.cpu")?.utilization).mean > 0.9)
+    }
+
     /// Little's law, L = λW, for every CPU and delay centre of a compiled stage (per replication:
     /// time in station over completions, against the time-weighted number present).
     @Test func littlesLawHoldsForEveryResourceOfAStage() throws {

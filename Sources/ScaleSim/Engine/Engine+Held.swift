@@ -14,9 +14,10 @@ extension Model {
     /// the first path that reaches a step decides.
     func heldAtSteps() -> [[Held]] {
         var held = [[Held]?](repeating: nil, count: steps.count)
-        var work: [(step: Int, holding: [Held])] = sources.map { source in
+        var work: [(step: Int, holding: [Held])] = sources.flatMap { source in
             switch source {
-            case .open(_, _, let entry, _), .closed(_, _, _, let entry): return (entry, [])
+            case .open(_, _, let entry, _), .closed(_, _, _, let entry): return [(entry, [Held]())]
+            case .sessions(_, _, let mix, _): return mix.map { ($0.entry, [Held]()) }
             }
         }
         while let (step, holding) = work.popLast() {

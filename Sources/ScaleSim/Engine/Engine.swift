@@ -106,6 +106,14 @@ struct Engine {
             case let .closed(classIndex, _, think, entry):
                 return SourceState(classIndex: Int32(classIndex), entry: Int32(entry), closed: true,
                                    meanGap: 0, think: Int32(think), stream: nil)
+            case let .sessions(_, think, mix, streamName):
+                var total = 0.0
+                let cumulative = mix.map { choice -> Double in total += choice.probability; return total }
+                return SourceState(classIndex: Int32(mix[0].classIndex), entry: Int32(mix[0].entry), closed: true,
+                                   meanGap: 0, think: Int32(think), stream: BorrowedStream(stream(streamName)),
+                                   mix: SourceState.Mix(cumulative: cumulative,
+                                                        classes: mix.map { Int32($0.classIndex) },
+                                                        entries: mix.map { Int32($0.entry) }))
             }
         }
         cpus = model.cpus.map { CPUState($0) }
@@ -177,7 +185,7 @@ struct Engine {
                 if rate > 0 {
                     queue.schedule(.arrival, at: sources[index].nextGap(), target: Int32(index))
                 }
-            case let .closed(_, size, think, _):
+            case let .closed(_, size, think, _), let .sessions(size, think, _, _):
                 for _ in 0..<size {
                     queue.schedule(.thinkDone, at: samplers[think].next(), target: Int32(index))
                 }
@@ -195,7 +203,8 @@ struct Engine {
 
     private mutating func startRequest(source: Int) {
         let s = sources[source]
-        var request = Request(classIndex: s.classIndex, step: s.entry, source: Int32(source),
+        let (classIndex, entry) = s.mix == nil ? (s.classIndex, s.entry) : s.drawFromMix()
+        var request = Request(classIndex: classIndex, step: entry, source: Int32(source),
                               start: now, visitStart: now)
         let slot: Int32
         if let reused = free.popLast() {
@@ -207,8 +216,8 @@ struct Engine {
             requests.append(request)
         }
         inFlight += 1
-        classes[Int(s.classIndex)].arrivals += 1
-        let timeout = timeouts[Int(s.classIndex)]
+        classes[Int(classIndex)].arrivals += 1
+        let timeout = timeouts[Int(classIndex)]
         if timeout < .infinity {
             queue.schedule(.timeout, at: now + timeout, target: slot, generation: request.generation)
         }
@@ -433,11 +442,27 @@ struct SourceState {
     var meanGap: Double
     var think: Int32
     var stream: BorrowedStream?
+    /// The classes a session user chooses from, nil for a source of one class.
+    var mix: Mix? = nil
+
+    struct Mix {
+        var cumulative: [Double]
+        var classes: [Int32]
+        var entries: [Int32]
+    }
 
     /// The time to the next Poisson arrival.
     @inline(__always)
     func nextGap() -> Double {
         meanGap * ExponentialZiggurat.sample(stream!)
+    }
+
+    /// The class and entry of a session user's next request, drawn from `mix` (the last
+    /// choice takes what rounding leaves of 1).
+    func drawFromMix() -> (classIndex: Int32, entry: Int32) {
+        let mix = mix!, u = stream!.uniform()
+        let i = mix.cumulative.firstIndex { u < $0 } ?? mix.cumulative.count - 1
+        return (mix.classes[i], mix.entries[i])
     }
 }
 

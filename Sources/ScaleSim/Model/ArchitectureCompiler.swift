@@ -64,15 +64,25 @@ struct StageCompiler {
     mutating func compile() -> CompiledStage {
         addResources()
         let rate = workload.requestRate(users: users)
+        var mix: [Model.SessionChoice] = []
         for c in workload.classes {
             let classIndex = a.requestClass(c.name, timeout: c.timeout)
             for (g, region) in workload.regions.enumerated() {
                 let entry = a.here
                 emitProgram(c, region: g)
                 a.emit(.done)
-                a.source(.open(classIndex: classIndex, rate: rate * c.share * region.share, entry: entry,
-                               streamName: "arrivals:\(c.name):\(region.name)"))
+                if workload.thinkTime == nil {
+                    a.source(.open(classIndex: classIndex, rate: rate * c.share * region.share, entry: entry,
+                                   streamName: "arrivals:\(c.name):\(region.name)"))
+                } else {
+                    mix.append(.init(classIndex: classIndex, entry: entry, probability: c.share * region.share))
+                }
             }
+        }
+        if let thinkTime = workload.thinkTime {
+            a.source(.sessions(size: workload.sessions(users: users),
+                               think: a.sampler(thinkTime, stream: "sessions:think"),
+                               mix: mix, streamName: "sessions:mix"))
         }
         return CompiledStage(model: a.finish(), users: users, requestRate: rate)
     }

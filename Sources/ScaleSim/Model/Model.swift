@@ -169,5 +169,21 @@ public struct Model: Sendable {
         /// `size` users who think for a time from `samplers[think]`, then send a request of
         /// `classIndex` starting at `entry`; when it completes they think again.
         case closed(classIndex: Int, size: Int, think: Int, entry: Int)
+        /// `size` users in sessions: each thinks for a time from `samplers[think]`, then sends
+        /// one request whose class and entry are drawn from `mix` (from the stream
+        /// `streamName`); when it completes (or its client gives up) the user thinks again.
+        /// A closed workload with a mix of classes.
+        case sessions(size: Int, think: Int, mix: [SessionChoice], streamName: String)
+    }
+
+    /// One kind of request a session user may send, with its probability (the probabilities
+    /// of a mix sum to 1).
+    public struct SessionChoice: Sendable, Hashable {
+        public var classIndex: Int
+        public var entry: Int
+        public var probability: Double
+        public init(classIndex: Int, entry: Int, probability: Double) {
+            self.classIndex = classIndex; self.entry = entry; self.probability = probability
+        }
     }
 }

@@ -37,7 +37,7 @@ struct ArchitectureDecoder {
     typealias Scenario = ArchitectureScenario
     static let topLevelKeys = ["$schema", "kind", "name", "seed", "run", "notes", "slo", "workload", "stages"]
     static let sloKeys = ["p99", "errorRate"]
-    static let workloadKeys = ["users", "activeShare", "requestsPerActiveUserPerMinute", "userKeys", "images",
+    static let workloadKeys = ["users", "activeShare", "requestsPerActiveUserPerMinute", "thinkTime", "userKeys", "images",
                                "hotKeys", "regions", "classes", "notes"]
     static let classKeys = ["name", "share", "kind", "apiCpu", "cacheKey", "dbReads", "queryCpu", "dbWrites",
                             "writeCpu", "requestBytes", "responseBytes", "timeout", "notes"]
@@ -73,6 +73,11 @@ struct ArchitectureDecoder {
         guard let object = reader.object(allowedKeys: Self.sloKeys) else { return nil }
         var slo = base
         var valid = true
+        // `null` drops a target the stage would otherwise inherit.
+        for member in object.members where member.value == .null {
+            if member.key == "p99" { slo.p99 = nil }
+            if member.key == "errorRate" { slo.errorRate = nil }
+        }
         if let p99 = object.optional("p99") {
             slo.p99 = p99.time(NumberRule.positive.limited(to: Scenario.maximumSeconds))
             valid = valid && slo.p99 != nil
@@ -91,8 +96,22 @@ struct ArchitectureDecoder {
         let users = object.required("users")?.wholeNumber(minimum: 1, maximum: Scenario.maximumUsers)
         let activeShare = object.required("activeShare")?.number(
             NumberRule(minimum: 0, minimumIsExclusive: true, maximum: 1), expected: "a share")
-        let perMinute = object.required("requestsPerActiveUserPerMinute")?.number(
-            NumberRule.positive.limited(to: 1e9), expected: "a number of requests")
+        // Open (a Poisson rate per active user) or closed (sessions that think between
+        // requests): exactly one of the two keys says which.
+        var perMinute: Double?, thinkTime: Distribution?
+        switch (object.optional("requestsPerActiveUserPerMinute"), object.optional("thinkTime")) {
+        case let (rate?, nil):
+            perMinute = rate.number(NumberRule.positive.limited(to: 1e9), expected: "a number of requests")
+        case let (nil, think?):
+            thinkTime = think.work()
+            if let mean = thinkTime?.mean {
+                if mean > 0 { perMinute = 60 / mean } else { think.report("must have a positive mean, got 0") }
+            }
+        case (_?, let think?):
+            think.report(#"give either "requestsPerActiveUserPerMinute" (open arrivals) or "thinkTime" (closed sessions), not both"#)
+        case (nil, nil):
+            object.reader.report(#"missing "requestsPerActiveUserPerMinute" (open arrivals: requests an active user sends per minute) or "thinkTime" (closed sessions: the time a user thinks between requests)"#)
+        }
         let userKeys = readUserKeys(object.optional("userKeys"))
         let images = readImages(object.optional("images"))
         let hotKeys = object.optional("hotKeys", default: []) { $0.array(of: "hot key")?.map(readHotKey) }
@@ -129,8 +148,8 @@ struct ArchitectureDecoder {
         guard validHotKeys.count == hotKeys.count, validRegions.count == regions.count,
               validClasses.count == classes.count else { return nil }
         return Scenario.Workload(users: users, activeShare: activeShare, requestsPerActiveUserPerMinute: perMinute,
-                                 userKeys: userKeys, images: images, hotKeys: validHotKeys, regions: validRegions,
-                                 classes: validClasses, notes: object.notes())
+                                 thinkTime: thinkTime, userKeys: userKeys, images: images, hotKeys: validHotKeys,
+                                 regions: validRegions, classes: validClasses, notes: object.notes())
     }
 
     /// The region of a workload that lists none: everyone at the data centre's door.

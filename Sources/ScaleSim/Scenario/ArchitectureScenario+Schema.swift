@@ -65,13 +65,17 @@ enum ArchitectureSchema {
 
     /// An object that allows only `properties`; a component may also be `null` in a stage
     /// (removing what it inherited) when `nullable`.
+    /// - Parameter oneOf: Keys of which exactly one must be present.
     static func object(_ description: String, _ properties: KeyValuePairs<String, JSONValue>,
-                       required: [String] = []) -> JSONValue {
+                       required: [String] = [], oneOf: [String] = []) -> JSONValue {
         var members: [JSONValue.Member] = [
             .init("type", "object"), .init("description", .string(description)),
             .init("additionalProperties", false),
         ]
         if !required.isEmpty { members.append(.init("required", .array(required.map(JSONValue.string)))) }
+        if !oneOf.isEmpty {
+            members.append(.init("oneOf", .array(oneOf.map { ["required": [.string($0)]] })))
+        }
         members.append(.init("properties", .object(properties.map { JSONValue.Member($0.key, $0.value) })))
         return .object(members)
     }
@@ -108,15 +112,18 @@ enum ArchitectureSchema {
                                "description": "Confidence level of the intervals (default 0.95)."],
             ]),
             "slo": object("Service level objectives.", [
-                "p99": ref("time", "Largest acceptable 99th percentile of latency."),
-                "errorRate": share("Largest acceptable share of failed requests (timeouts, rejections)."),
+                "p99": ["description": "Largest acceptable 99th percentile of latency (in a stage, null drops the scenario's target).",
+                        "anyOf": [ref("time"), ["type": "null"]]],
+                "errorRate": ["description": "Largest acceptable share of failed requests: timeouts, rejections (in a stage, null drops the scenario's target).",
+                              "anyOf": [share("A share."), ["type": "null"]]],
             ]),
             "workload": object("The traffic every stage serves.", [
                 "users": integer(1, "Registered users (a stage may override it)."),
                 "activeShare": ["type": "number", "exclusiveMinimum": 0, "maximum": 1,
                                 "description": "Share of the users active at once."],
                 "requestsPerActiveUserPerMinute": ["type": "number", "exclusiveMinimum": 0,
-                                                   "description": "Requests an active user sends per minute."],
+                                                   "description": "Open workload: requests an active user sends per minute, as a Poisson process whatever the latency. Give this or thinkTime."],
+                "thinkTime": ref("work", "Closed workload: users × activeShare sessions each think this long (a time alone: exponential with that mean), send one request, wait for its response, and think again. Give this or requestsPerActiveUserPerMinute."),
                 "userKeys": object("Popularity of the cache keys user:<id>, one per user.", [
                     "zipf": ["type": "number", "minimum": 0, "description": "Zipf exponent (default 1; 0 is uniform)."],
                     "notes": ref("notes"),
@@ -133,7 +140,7 @@ enum ArchitectureSchema {
                 "classes": ["type": "array", "minItems": 1, "items": ref("requestClass"),
                             "description": "The request mix; shares sum to 1."],
                 "notes": ref("notes"),
-            ], required: ["users", "activeShare", "requestsPerActiveUserPerMinute", "classes"]),
+            ], required: ["users", "activeShare", "classes"], oneOf: ["requestsPerActiveUserPerMinute", "thinkTime"]),
             "hotKey": object("A hot cache key.", [
                 "name": string("The key, e.g. \"user:celebrity\"."),
                 "share": share("Share of all cache reads of user keys that read this key instead."),

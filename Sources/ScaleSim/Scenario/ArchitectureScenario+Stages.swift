@@ -154,18 +154,22 @@ struct StageResolver {
 
     /// `override` deep-merged into `base`: objects merge key by key (recursively), arrays and
     /// scalars replace, and a `null` removes the key. New keys keep the order written.
-    static func merge(_ base: [JSONValue.Member], _ override: [JSONValue.Member]) -> [JSONValue.Member] {
+    ///
+    /// Inside `slo` a `null` is kept: there it means "no such target", which differs from an
+    /// absent key (inherit the scenario's target).
+    static func merge(_ base: [JSONValue.Member], _ override: [JSONValue.Member],
+                      keepingNulls: Bool = false) -> [JSONValue.Member] {
         var result = base
         for member in override {
             guard let position = result.firstIndex(where: { $0.key == member.key }) else {
-                if member.value != .null { result.append(member) }
+                if member.value != .null || keepingNulls { result.append(member) }
                 continue
             }
             switch (result[position].value, member.value) {
-            case (_, .null):
+            case (_, .null) where !keepingNulls:
                 result.remove(at: position)
             case (.object(let old), .object(let new)):
-                result[position].value = .object(merge(old, new))
+                result[position].value = .object(merge(old, new, keepingNulls: keepingNulls || member.key == "slo"))
             default:
                 result[position].value = member.value
             }

@@ -35,8 +35,15 @@ extension ArchitectureScenario {
         public var users: Int
         /// Share of the users active at once, in (0, 1].
         public var activeShare: Double
-        /// Requests an active user sends per minute (> 0).
+        /// Requests an active user sends per minute (> 0); for a closed workload, 60 s over the
+        /// mean think time (what a user would send if every response were instant).
         public var requestsPerActiveUserPerMinute: Double
+        /// When set, the workload is closed: `sessions(users:)` users each think for a time
+        /// drawn from it, send one request (class and region drawn by their shares), wait for
+        /// the response (or their timeout), and think again. So the rate falls when responses
+        /// slow down, as real users' does. When nil, requests arrive as a Poisson process at
+        /// `requestRate(users:)` whatever the latency (an open workload).
+        public var thinkTime: Distribution?
         /// Popularity of the per-user cache keys `user:<id>` (one key per user).
         public var userKeys: UserKeys
         /// Popularity of the images (the CDN's objects).
@@ -51,8 +58,15 @@ extension ArchitectureScenario {
         public var notes: String?
 
         /// Requests per second that `users` users send: users × activeShare × per-minute rate / 60.
+        /// For a closed workload this is the rate with instant responses, an upper bound: the
+        /// sessions send `sessions / (think + response time)`.
         public func requestRate(users: Int) -> Double {
             Double(users) * activeShare * requestsPerActiveUserPerMinute / 60
+        }
+
+        /// The users active at once (at least 1): the sessions of a closed workload.
+        public func sessions(users: Int) -> Int {
+            max(1, Int((Double(users) * activeShare).rounded()))
         }
     }
 
