@@ -176,6 +176,38 @@ import Testing
         #expect(try #require(Self.resource(closedDB, "db.primary.cpu")?.utilization).mean > 0.9)
     }
 
+    /// The capacity ladder: each stage meets its SLO (at the interval's worse end) at a user
+    /// count where the stage before it fails (at the interval's better end). The count is found
+    /// by stepping up from the previous stage's analytic capacity by 10% until it fails.
+    @Test func eachStageSustainsTheUsersWhereThePreviousOneFails() throws {
+        var s = try Self.scenario(duration: 100)
+        s.run.confidence = 0.95
+        func lower(_ e: Estimate?) -> Double { (e?.mean ?? .infinity) - (e?.halfWidth ?? 0) }
+        func upper(_ e: Estimate?) -> Double { (e?.mean ?? .infinity) + (e?.halfWidth ?? 0) }
+        func atUsers(_ stage: ArchitectureScenario.Stage, _ users: Int) -> ArchitectureReport.StageResult {
+            var one = s
+            one.stages = [stage]
+            one.stages[0].users = users
+            return ArchitectureReport.run(one, jobs: 2).stages[0]
+        }
+        for i in 1..<s.stages.count {
+            let (previous, next) = (s.stages[i - 1], s.stages[i])
+            let target = try #require(previous.slo.p99), errorTarget = previous.slo.errorRate ?? 1
+            let capacity = try #require(s.analyticCapacity(stage: i - 1))
+            var users = capacity.maxUsers, failed = false
+            for _ in 0..<3 where !failed {
+                users = Int(Double(users) * 1.1)
+                let result = atUsers(previous, users)
+                failed = lower(result.latency["p99"]) > target || lower(result.errorRate) > errorTarget
+            }
+            #expect(failed, "\(previous.name) never failed up to \(users) users (analytic capacity \(capacity.maxUsers), seed \(s.seed))")
+            let after = atUsers(next, users)
+            let nextTarget = try #require(next.slo.p99)
+            #expect(upper(after.latency["p99"]) <= nextTarget && upper(after.errorRate) <= (next.slo.errorRate ?? 1),
+                    "\(next.name) at \(users) users: p99 \(after.latency["p99"]?.mean ?? -1), errors \(after.errorRate.mean) (seed \(s.seed))")
+        }
+    }
+
     /// Little's law, L = λW, for every CPU and delay centre of a compiled stage (per replication:
     /// time in station over completions, against the time-weighted number present).
     @Test func littlesLawHoldsForEveryResourceOfAStage() throws {

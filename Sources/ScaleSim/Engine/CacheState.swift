@@ -1,3 +1,5 @@
+import Foundation
+
 /// Key-level cache state: an expiry time per key and, with a capacity, an LRU list.
 ///
 /// Entries expire lazily: an entry whose expiry has passed is a miss when looked up (as
@@ -65,6 +67,43 @@ struct CacheState {
             unlink(victim)
             expiry[Int(victim)] = -.infinity
             size -= 1
+        }
+    }
+
+    /// Fills the empty cache with its steady state at `lookupRate` lookups per second (see
+    /// `Model.Cache.warmLookupRate`), at time 0.
+    ///
+    /// Key i is present with its steady-state probability (`CacheFormulas.ttlLRUKeyHitProbability`:
+    /// the TTL formula, capped by Che's characteristic time when the capacity binds), with a
+    /// remaining lifetime uniform over the TTL; with a capacity, the LRU order follows a time
+    /// since the last request drawn from the key's rate (exponential), most recent first.
+    mutating func warm(lookupRate: Double, probabilities p: [Double], stream: RandomStream) {
+        guard lookupRate > 0 else { return }
+        let draw = BorrowedStream(stream)
+        let t = bounded ? CacheFormulas.ttlLRUCharacteristicTime(CacheFormulas.KeyGroups(grouping: p, tolerance: 5e-3),
+                                                                  arrivalRate: lookupRate, ttl: ttl, capacity: capacity)
+            : nil
+        var present: [(key: Int, expiry: Double, sinceLast: Double)] = []
+        for key in p.indices {
+            let rate = lookupRate * p[key]
+            let probability = CacheFormulas.ttlLRUKeyHitProbability(rate: rate, ttl: ttl, characteristicTime: t)
+            guard draw.uniform() < probability else { continue }
+            let expiry = ttl.isInfinite ? Double.infinity : draw.uniform() * ttl
+            let sinceLast = bounded ? -log(draw.uniformPositive()) / rate : 0
+            present.append((key, expiry, sinceLast))
+        }
+        if bounded {
+            // Most recent first (ties by key: the order never depends on the sort's internals),
+            // at most `capacity` entries; then pushed least recent first.
+            present.sort { $0.sinceLast != $1.sinceLast ? $0.sinceLast < $1.sinceLast : $0.key < $1.key }
+            if present.count > capacity { present.removeLast(present.count - capacity) }
+        }
+        for entry in present.reversed() {
+            expiry[entry.key] = entry.expiry
+            if bounded {
+                pushFront(Int32(entry.key))
+                size += 1
+            }
         }
     }
 

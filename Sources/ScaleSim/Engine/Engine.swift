@@ -119,7 +119,14 @@ struct Engine {
         cpus = model.cpus.map { CPUState($0) }
         delays = model.delays.map { _ in DelayState() }
         pools = model.pools.map { PoolState(capacity: Int32($0.capacity)) }
-        caches = model.caches.map { CacheState($0, stream: stream($0.streamName)) }
+        caches = model.caches.map { cache in
+            var state = CacheState(cache, stream: stream(cache.streamName))
+            if let rate = cache.warmLookupRate {
+                state.warm(lookupRate: rate, probabilities: cache.keyProbabilities,
+                           stream: stream("warm:\(cache.streamName)"))
+            }
+            return state
+        }
         routers = model.routers.map { RouterState($0, stream: stream($0.streamName)) }
         streams = all
 

@@ -23,6 +23,13 @@ public enum GSLNumerics {
         return gsl_cdf_ugaussian_Pinv(p)
     }
 
+    /// P(X <= x) for a gamma distribution of shape `shape` and scale `scale`
+    /// (GSL `gsl_cdf_gamma_P`).
+    public static func gammaCDF(_ x: Double, shape: Double, scale: Double) -> Double {
+        _ = errorHandlerOff
+        return x <= 0 ? 0 : gsl_cdf_gamma_P(x, shape, scale)
+    }
+
     /// A root of `f` in `interval`, where `f` changes sign, by Brent's method
     /// (GSL `gsl_root_fsolver_brent`).
     ///

@@ -110,10 +110,15 @@ struct StageCompiler {
             replicaCPU = a.cpus("db.replica.cpu", count: r.count, cores: r.coresEach)
             replicaConnections = a.pools("db.replica.connections", count: r.count, capacity: r.connectionsEach)
         }
+        // Caches start warm (in their steady state at the stage's lookup rate): the run
+        // measures the system in service, not one just switched on.
+        let rate = workload.requestRate(users: users)
         if let c = stage.cache {
+            let readers = workload.classes.filter { $0.cacheKey != .none }.reduce(0) { $0 + $1.share }
             cache = a.cache(.init(name: "cache", keys: users + workload.hotKeys.count, zipf: workload.userKeys.zipf,
                                   ttl: c.ttl, capacity: c.capacityPerNode.map { $0 * c.nodes },
-                                  streamName: "cache:keys", hotShares: workload.hotKeys.map(\.share)))
+                                  streamName: "cache:keys", hotShares: workload.hotKeys.map(\.share),
+                                  warmLookupRate: rate * readers))
             cacheDelay = a.delays("cache.network")
         }
         if let web = stage.webHosts {
@@ -126,9 +131,11 @@ struct StageCompiler {
         }
         if let cdn = stage.cdn, stage.objectStorage != nil {
             let keys = max(1, min(users * workload.images.perUser, Self.maximumEdgeKeys))
+            let images = workload.classes.filter { $0.kind == .image }.reduce(0) { $0 + $1.share }
             edges = workload.regions.map { region in
                 a.cache(.init(name: "cdn.\(region.name)", keys: keys, zipf: workload.images.zipf, ttl: cdn.ttl,
-                              capacity: cdn.capacityPerEdge, streamName: "cdn:\(region.name):keys"))
+                              capacity: cdn.capacityPerEdge, streamName: "cdn:\(region.name):keys",
+                              warmLookupRate: rate * images * region.share))
             }
             edgeDelay = a.delays("cdn.edge network")
             originDelay = a.delays("cdn.origin fetch")

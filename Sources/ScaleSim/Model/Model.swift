@@ -75,10 +75,19 @@ public struct Model: Sendable {
         /// Hot keys: key `i` (0-based, below `hotShares.count`) takes `hotShares[i]` of all
         /// lookups (a celebrity's profile); the rest are spread over the other keys by Zipf.
         public var hotShares: [Double]
+        /// When set, every replication starts with the cache in its steady state for this many
+        /// lookups per second instead of empty: key i is cached with the TTL formula's
+        /// probability `λ p_i T / (1 + λ p_i T)` (1 without a TTL), with a remaining lifetime
+        /// uniform over the TTL (the age of a present entry is uniform over its life), the most
+        /// popular first up to the capacity and most recently used first. A CDN edge with a
+        /// 24-hour TTL would otherwise spend the whole run filling (a cold cache), which is not
+        /// the system a capacity planner asks about.
+        public var warmLookupRate: Double?
         public init(name: String, keys: Int, zipf: Double, ttl: Double?, capacity: Int?, streamName: String,
-                    hotShares: [Double] = []) {
+                    hotShares: [Double] = [], warmLookupRate: Double? = nil) {
             self.name = name; self.keys = keys; self.zipf = zipf; self.ttl = ttl
             self.capacity = capacity; self.streamName = streamName; self.hotShares = hotShares
+            self.warmLookupRate = warmLookupRate
         }
 
         /// The probability of each key being looked up: the hot shares, then Zipf over the rest.

@@ -1,0 +1,322 @@
+/// Solves `ModelAnalytic` (see its documentation for the method and the sources).
+struct ModelAnalyticSolver {
+    let model: Model
+    let paths: [ProgramPath]
+    /// Per cache: the probability of each key, neighbours of nearly equal popularity grouped.
+    let keyProbabilities: [CacheFormulas.KeyGroups]
+    /// Per sampler: mean, variance, and whether it always gives the same value.
+    let means: [Double], variances: [Double], fixed: [Bool]
+
+    init(model: Model, paths: [ProgramPath]) {
+        self.model = model
+        self.paths = paths
+        keyProbabilities = model.caches.map { CacheFormulas.KeyGroups(grouping: $0.keyProbabilities, tolerance: 5e-3) }
+        means = model.samplers.map(\.distribution.mean)
+        variances = model.samplers.map(\.distribution.variance)
+        fixed = model.samplers.map { $0.distribution.variance == 0 }
+    }
+
+    /// One evaluation at given source rates.
+    struct Evaluation {
+        var result: ModelAnalytic
+        /// Mean latency of each source's requests (nil when overloaded or without requests).
+        var sourceLatency: [Double?]
+    }
+
+    // MARK: Closed workloads
+
+    func solve(findLimit: Bool) -> ModelAnalytic {
+        var rates = model.sources.map { source -> Double in
+            if case .open(_, let rate, _, _) = source { return rate }
+            return 0
+        }
+        let closed: [(index: Int, users: Double, think: Double)] = model.sources.enumerated().compactMap { index, source in
+            switch source {
+            case .open: return nil
+            case let .closed(_, size, think, _), let .sessions(size, think, _, _):
+                return (index, Double(size), means[think])
+            }
+        }
+        // Each closed source's rate solves X (Z + R(X)) = N; with several, sweep until they settle.
+        for _ in 0..<(closed.count > 1 ? 20 : 1) {
+            for population in closed {
+                // X (Z + R) <= N bounds X by N / Z. (Not by N / (Z + R at no load): a cache
+                // hits more as the rate grows, so R need not grow with X.)
+                var lo = 0.0, hi = population.users / max(population.think, 1e-9)
+                for _ in 0..<100 {
+                    let mid = (lo + hi) / 2
+                    rates[population.index] = mid
+                    let response = evaluate(rates).sourceLatency[population.index] ?? .infinity
+                    if mid * (population.think + response) > population.users { hi = mid } else { lo = mid }
+                }
+                rates[population.index] = lo
+            }
+        }
+        var result = evaluate(rates).result
+        if findLimit {
+            (result.maxThroughput, result.bottleneck) = stabilityLimit(rates, boundFromDemand: result.maxThroughput)
+        }
+        if !result.stable, result.throughput > 0 {
+            // At least the requests beyond the limit fail.
+            result.errorRate = max(0, 1 - result.maxThroughput / result.throughput)
+        }
+        return result
+    }
+
+    /// The largest total rate, with the mix of `rates`, at which every resource is stable, and
+    /// the resource that saturates there. Held resources make it lower than the bottleneck
+    /// law's `c_k / D_k` (`boundFromDemand`): a pool saturates when queueing downstream
+    /// lengthens its holds.
+    func stabilityLimit(_ rates: [Double], boundFromDemand: Double) -> (Double, ModelAnalytic.Resource?) {
+        let total = rates.reduce(0, +)
+        guard total > 0 else { return (.infinity, nil) }
+        let unit = rates.map { $0 / total }
+        var lo = 0.0, hi = boundFromDemand.isFinite ? boundFromDemand * 1.000001 : total
+        while hi < 1e15, evaluate(unit.map { $0 * hi }, full: false).result.stable { lo = hi; hi *= 2 }
+        for _ in 0..<50 where hi - lo > 1e-9 * hi {
+            let mid = (lo + hi) / 2
+            if evaluate(unit.map { $0 * mid }, full: false).result.stable { lo = mid } else { hi = mid }
+        }
+        return (lo, evaluate(unit.map { $0 * hi }, full: false).result.binding(in: model))
+    }
+
+    // MARK: One evaluation
+
+    /// The number of instances a step with `on` spreads over.
+    func instances(_ on: Int?) -> Int { on.map { model.routers[$0].instances } ?? 1 }
+
+    /// The model at source rates `rates`; `full: false` stops after the resources (no latency
+    /// distribution), which is all a stability check needs.
+    func evaluate(_ rates: [Double], full: Bool = true) -> Evaluation {
+        let hitRatios = solveHitRatios(rates)
+        let pathRates = paths.map { rates[$0.source] * $0.probability(hitRatios: hitRatios) }
+        let totalRate = rates.reduce(0, +)
+
+        // Loads: visits and work per resource instance.
+        var cpuRate = [Double](repeating: 0, count: model.cpus.count), cpuWork = cpuRate, cpuSecond = cpuRate
+        var delayRate = [Double](repeating: 0, count: model.delays.count), delayWork = delayRate
+        var poolRate = [Double](repeating: 0, count: model.pools.count)
+        for (path, rate) in zip(paths, pathRates) where rate > 0 {
+            for visit in path.visits {
+                switch visit {
+                case let .use(.cpu(base), sampler, on):
+                    let n = instances(on), share = rate / Double(n)
+                    for i in base..<base + n {
+                        cpuRate[i] += share
+                        cpuWork[i] += share * means[sampler]
+                        cpuSecond[i] += share * (variances[sampler] + means[sampler] * means[sampler])
+                    }
+                case let .use(.delay(base), sampler, on):
+                    let n = instances(on), share = rate / Double(n)
+                    for i in base..<base + n { delayRate[i] += share; delayWork[i] += share * means[sampler] }
+                case let .acquire(base, on):
+                    let n = instances(on)
+                    for i in base..<base + n { poolRate[i] += rate / Double(n) }
+                case .release:
+                    break
+                }
+            }
+        }
+
+        let cpuQueues = model.cpus.indices.map { i in
+            CPUQueue(model.cpus[i], rate: cpuRate[i], work: cpuWork[i], secondMoment: cpuSecond[i])
+        }
+        let sojourns = Sojourns(model: model, cpus: cpuQueues, means: means, variances: variances, fixed: fixed)
+
+        // Held resources: holds from the sojourns between acquire and release, waits from
+        // Erlang C with those holds, until the waits settle (inner pools' waits lengthen the
+        // outer pools' holds).
+        let serviceOnly = holds(pathRates, poolRate, sojourns, waits: nil)
+        var waits = [Double](repeating: 0, count: model.pools.count)
+        var held = serviceOnly
+        for _ in 0..<100 {
+            held = holds(pathRates, poolRate, sojourns, waits: waits)
+            var next = waits
+            for i in model.pools.indices {
+                next[i] = poolRate[i] > 0
+                    ? QueueingFormulas.mmcMeanWait(arrivalRate: poolRate[i], meanService: held[i],
+                                                   servers: model.pools[i].capacity) ?? .infinity
+                    : 0
+            }
+            let settled = zip(next, waits).allSatisfy { a, b in a == b || abs(a - b) <= 1e-12 * (1 + abs(b)) }
+            waits = next
+            if settled { break }
+        }
+
+        // Latency of each path: fixed delays plus a variable part with its mean and variance.
+        let waitProbabilities = model.pools.indices.map { i -> Double in
+            let load = poolRate[i] * held[i], units = model.pools[i].capacity
+            guard load.isFinite else { return 1 }
+            return load < Double(units) ? QueueingFormulas.erlangC(servers: units, offeredLoad: load) : 1
+        }
+        var latency: [LatencyMixture.Component?] = []
+        for (path, rate) in zip(paths, pathRates) {
+            latency.append(rate > 0 ? pathLatency(path, sojourns, waits, waitProbabilities) : nil)
+        }
+
+        let stable = cpuQueues.allSatisfy(\.stable) && waits.allSatisfy(\.isFinite)
+        // What saturates, the most loaded first: CPUs over capacity, then pools whose wait is unbounded.
+        let saturated = (model.cpus.indices.filter { !cpuQueues[$0].stable }
+                            .sorted { cpuQueues[$0].utilization > cpuQueues[$1].utilization }
+                            .map(ModelAnalytic.Resource.cpu))
+            + model.pools.indices.filter { !waits[$0].isFinite }
+                .sorted { poolRate[$0] * held[$0] / Double(model.pools[$0].capacity) > poolRate[$1] * held[$1] / Double(model.pools[$1].capacity) }
+                .map(ModelAnalytic.Resource.pool)
+        var result = ModelAnalytic(
+            cpus: cpuQueues.map(\.station),
+            delays: model.delays.indices.map { i in
+                .init(arrivalRate: delayRate[i], utilization: nil,
+                      meanResponse: delayRate[i] > 0 ? delayWork[i] / delayRate[i] : nil, meanQueueLength: 0)
+            },
+            pools: model.pools.indices.map { i in
+                let units = poolRate[i] * held[i] / Double(model.pools[i].capacity)
+                return .init(arrivalRate: poolRate[i], utilization: units.isFinite ? units : nil,
+                             meanResponse: waits[i].isFinite ? waits[i] : nil,
+                             meanQueueLength: waits[i].isFinite ? poolRate[i] * waits[i] : nil)
+            },
+            hitRatios: hitRatios, classes: [], throughput: totalRate, stable: stable,
+            errorRate: 0, maxThroughput: .infinity, bottleneck: nil, saturated: saturated)
+        guard full else { return Evaluation(result: result, sourceLatency: []) }
+
+        // Bottleneck law at this mix: resource k saturates at totalRate × capacity / load.
+        if totalRate > 0 {
+            for (i, cpu) in model.cpus.enumerated() where cpuWork[i] > 0 {
+                let bound = totalRate * Double(cpu.cores) / cpuWork[i]
+                if bound < result.maxThroughput { result.maxThroughput = bound; result.bottleneck = .cpu(i) }
+            }
+            for (i, pool) in model.pools.enumerated() where poolRate[i] * serviceOnly[i] > 0 {
+                let bound = totalRate * Double(pool.capacity) / (poolRate[i] * serviceOnly[i])
+                if bound < result.maxThroughput { result.maxThroughput = bound; result.bottleneck = .pool(i) }
+            }
+        }
+
+        // Per class and overall.
+        func mixture(_ include: (ProgramPath) -> Bool) -> LatencyMixture {
+            var m = LatencyMixture()
+            for (index, path) in paths.enumerated() where include(path) {
+                if let component = latency[index] { m.add(component, weight: pathRates[index]) }
+            }
+            return m
+        }
+        var failing = 0.0
+        for (c, requestClass) in model.classes.enumerated() {
+            let rate = zip(paths, pathRates).reduce(0) { $0 + ($1.0.classIndex == c ? $1.1 : 0) }
+            let m = mixture { $0.classIndex == c }
+            let errors = stable ? (requestClass.timeout.map { 1 - m.cdf($0) } ?? 0) : 1
+            failing += rate * errors
+            result.classes.append(.init(throughput: rate, meanLatency: stable ? m.mean : nil,
+                                        p99: stable ? m.quantile(0.99) : nil, errorRate: errors))
+        }
+        if stable {
+            let all = mixture { _ in true }
+            result.meanLatency = all.mean
+            result.p50 = all.quantile(0.50)
+            result.p95 = all.quantile(0.95)
+            result.p99 = all.quantile(0.99)
+            result.errorRate = totalRate > 0 ? failing / totalRate : 0
+        }
+
+        var sourceLatency = [Double?](repeating: nil, count: model.sources.count)
+        if stable {
+            for s in model.sources.indices {
+                sourceLatency[s] = mixture { $0.source == s }.mean
+            }
+        }
+        return Evaluation(result: result, sourceLatency: sourceLatency)
+    }
+
+    // MARK: Caches
+
+    /// Hit ratio per cache at these source rates: the lookup rate at a cache does not depend
+    /// on its own hits, so a few rounds settle every cache of a forward program.
+    func solveHitRatios(_ rates: [Double]) -> [Double] {
+        var hits = [Double](repeating: 0, count: model.caches.count)
+        guard !hits.isEmpty else { return hits }
+        var previousRate = [Double](repeating: -1, count: model.caches.count)
+        for _ in 0..<20 {
+            var lookupRate = [Double](repeating: 0, count: model.caches.count)
+            for path in paths {
+                let rate = rates[path.source] * path.probability(hitRatios: hits)
+                for lookup in path.lookups { lookupRate[lookup.cache] += rate }
+            }
+            let next = model.caches.indices.map { c in
+                lookupRate[c] == previousRate[c] ? hits[c] : hitRatio(cache: c, lookupRate: lookupRate[c])
+            }
+            previousRate = lookupRate
+            let settled = zip(next, hits).allSatisfy { abs($0 - $1) <= 1e-12 }
+            hits = next
+            if settled { break }
+        }
+        return hits
+    }
+
+    /// The steady-state hit ratio of cache `c` at `lookupRate` lookups per second (`CacheFormulas`).
+    func hitRatio(cache c: Int, lookupRate: Double) -> Double {
+        let cache = model.caches[c], p = keyProbabilities[c]
+        guard lookupRate > 0 else { return 0 }
+        switch (cache.ttl, cache.capacity) {
+        case (nil, nil): return 1
+        case (nil, let capacity?): return CacheFormulas.lruHitRatio(p, capacity: capacity)
+        case (let ttl?, nil): return CacheFormulas.ttlHitRatio(p, arrivalRate: lookupRate, ttl: ttl)
+        case let (ttl?, capacity?):
+            return CacheFormulas.ttlLRUHitRatio(p, arrivalRate: lookupRate, ttl: ttl, capacity: capacity)
+        }
+    }
+
+    // MARK: Held resources
+
+    /// Mean hold time per pool instance: the time from acquire to release along each path,
+    /// weighted by the paths' rates. With `waits` nil, only service times count (no queueing
+    /// anywhere): the holds of an empty system, for the bottleneck law.
+    func holds(_ pathRates: [Double], _ poolRate: [Double], _ sojourns: Sojourns, waits: [Double]?) -> [Double] {
+        var sum = [Double](repeating: 0, count: model.pools.count)
+        for (path, rate) in zip(paths, pathRates) where rate > 0 {
+            var open: [(pool: Int, on: Int?, held: Double)] = []
+            for visit in path.visits {
+                switch visit {
+                case let .use(server, sampler, on):
+                    let time = waits == nil ? means[sampler] : sojourns.visit(server, sampler: sampler, on: on).mean
+                    for j in open.indices { open[j].held += time }
+                case let .acquire(pool, on):
+                    let wait = waits.map { w in Self.average(w, from: pool, count: instances(on)) } ?? 0
+                    for j in open.indices { open[j].held += wait }
+                    open.append((pool, on, 0))
+                case let .release(pool, on):
+                    guard let j = open.lastIndex(where: { $0.pool == pool && $0.on == on }) else { continue }
+                    let n = instances(on)
+                    for i in pool..<pool + n { sum[i] += rate / Double(n) * open[j].held }
+                    open.remove(at: j)
+                }
+            }
+        }
+        return model.pools.indices.map { poolRate[$0] > 0 ? sum[$0] / poolRate[$0] : 0 }
+    }
+
+    static func average(_ values: [Double], from base: Int, count: Int) -> Double {
+        values[base..<base + count].reduce(0, +) / Double(count)
+    }
+
+    /// The latency of one path: the sum of its visits' sojourns and its waits for pool units.
+    func pathLatency(_ path: ProgramPath, _ sojourns: Sojourns, _ waits: [Double],
+                     _ waitProbabilities: [Double]) -> LatencyMixture.Component {
+        var component = LatencyMixture.Component(fixed: 0, mean: 0, variance: 0)
+        for visit in path.visits {
+            switch visit {
+            case let .use(server, sampler, on):
+                let s = sojourns.visit(server, sampler: sampler, on: on)
+                component.fixed += s.fixed
+                component.mean += s.mean - s.fixed
+                component.variance += s.variance
+            case let .acquire(pool, on):
+                let n = instances(on)
+                let wait = Self.average(waits, from: pool, count: n)
+                let probability = Self.average(waitProbabilities, from: pool, count: n)
+                component.mean += wait
+                component.variance += Sojourns.waitVariance(probability: probability, meanWait: wait)
+            case .release:
+                break
+            }
+        }
+        return component
+    }
+}

@@ -1,0 +1,85 @@
+/// The largest number of users for which a stage meets its SLO (DESIGN.md section 6,
+/// `capacity`), and the resource that binds there.
+public struct StageCapacity: Sendable, Hashable {
+    public enum Method: String, Sendable, Hashable {
+        /// Found with the analytic model (`ModelAnalytic`).
+        case analytic
+        /// Confirmed by simulation (a bisection that respects the confidence intervals).
+        case simulation
+    }
+
+    /// The most users that meet the SLO (0 when even one user does not).
+    public var maxUsers: Int
+    /// The resource that binds just above `maxUsers`, by its name in the report.
+    public var binding: String?
+    public var method: Method
+    /// Which target fails just above `maxUsers`: `"p99"`, `"errorRate"` or `"overload"`
+    /// (a resource past its capacity); nil when the search hit `ArchitectureScenario.maximumUsers`.
+    public var failsOn: String?
+}
+
+extension ArchitectureScenario {
+    /// The analytic verdict on stage `index` at `users` users: whether it meets the stage's SLO
+    /// (every target set, and stability; a stage without targets must only be stable), which
+    /// target fails first, and the model's figures.
+    public func analyticCheck(stage index: Int, users: Int) -> (passes: Bool, failsOn: String?, model: Model, analytic: ModelAnalytic)? {
+        let model = compile(stage: index, users: users).model
+        guard let analytic = ModelAnalytic.solve(model, findLimit: false) else { return nil }
+        let slo = stages[index].slo
+        let failsOn: String?
+        if !analytic.stable {
+            failsOn = "overload"
+        } else if let target = slo.p99, let p99 = analytic.p99, p99 > target {
+            failsOn = "p99"
+        } else if let target = slo.errorRate, analytic.errorRate > target {
+            failsOn = "errorRate"
+        } else {
+            failsOn = nil
+        }
+        return (failsOn == nil, failsOn, model, analytic)
+    }
+
+    /// The capacity of stage `index` by the analytic model: the users are bracketed by
+    /// doubling (or halving) from the stage's own count, then bisected to 0.1%.
+    ///
+    /// - Complexity: about 30 analytic solutions, each milliseconds in a release build.
+    public func analyticCapacity(stage index: Int) -> StageCapacity? {
+        func passes(_ users: Int) -> Bool? { analyticCheck(stage: index, users: users)?.passes }
+        let start = max(1, stages[index].users)
+        guard let startPasses = passes(start) else { return nil }
+        var lo: Int, hi: Int
+        if startPasses {
+            lo = start
+            hi = start
+            repeat {
+                lo = hi
+                hi = min(hi * 2, Self.maximumUsers)
+                guard let ok = passes(hi) else { return nil }
+                if !ok { break }
+                if hi == Self.maximumUsers {
+                    return StageCapacity(maxUsers: hi, binding: nil, method: .analytic, failsOn: nil)
+                }
+            } while true
+        } else {
+            hi = start
+            lo = start
+            repeat {
+                hi = lo
+                lo = hi / 2
+                if lo == 0 { break }
+                guard let ok = passes(lo) else { return nil }
+                if ok { break }
+            } while true
+        }
+        // lo passes (or is 0), hi fails.
+        while hi - lo > max(1, lo / 1000) {
+            let mid = lo + (hi - lo) / 2
+            guard let ok = passes(mid) else { return nil }
+            if ok { lo = mid } else { hi = mid }
+        }
+        let failing = analyticCheck(stage: index, users: hi)!
+        let limited = ModelAnalytic.solve(failing.model)!
+        return StageCapacity(maxUsers: lo, binding: limited.binding(in: failing.model)?.name(in: failing.model),
+                             method: .analytic, failsOn: failing.failsOn)
+    }
+}
