@@ -15,7 +15,7 @@ struct ScaleSimCommand: ParsableCommand {
             listed with its JSON path), 66 scenario file unreadable, 73 reports not writable.
             """,
         version: ScaleSimVersion.current,
-        subcommands: [Run.self, Validate.self, Schema.self],
+        subcommands: [Run.self, Validate.self, Schema.self, Compare.self],
         defaultSubcommand: Run.self)
 }
 
