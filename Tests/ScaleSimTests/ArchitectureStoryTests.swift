@@ -85,6 +85,8 @@ import Testing
         // database demand (utilization law, U = λ D / c).
         let w = s.workload
         let demand = w.classes.reduce(0.0) { total, c in
+            // With a CDN, images come from the edge: no API, no database.
+            if c.kind == .image && noReplicas.cdn != nil { return total }
             let reads = Double(c.dbReads) * (c.queryCpu?.mean ?? 0)
             let readsAfterCache = c.cacheKey == .none ? reads : reads * (1 - report.stages[1].resources.first { $0.name == "cache" }!.hitRatio!.mean)
             return total + c.share * (readsAfterCache + Double(c.dbWrites) * (c.writeCpu?.mean ?? 0))

@@ -11,11 +11,61 @@ import Testing
     final class Collector: NSObject, XMLParserDelegate {
         var elements: [String: Int] = [:]
         var text = ""
+        /// The text of every cell of every table, by table in document order.
+        var tables: [[String]] = []
+        var svgTitles: [String] = []
+        private var cell: String?
+        private var inSVGTitle = false
+        private var depth = 0
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
                     qualifiedName: String?, attributes: [String: String] = [:]) {
             elements[name, default: 0] += 1
+            if name == "table" { tables.append([]) }
+            if name == "td" { cell = "" }
+            if name == "title", elements["svg", default: 0] > svgTitles.count { inSVGTitle = true; svgTitles.append("") }
         }
-        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if name == "td", let c = cell { tables[tables.count - 1].append(c); cell = nil }
+            if name == "title" { inSVGTitle = false }
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            text += string
+            if cell != nil { cell! += string }
+            if inSVGTitle { svgTitles[svgTitles.count - 1] += string }
+        }
+    }
+
+    static func parse(_ html: String) -> (Bool, Collector, String) {
+        let parser = XMLParser(data: Data(html.replacingOccurrences(of: "<!DOCTYPE html>", with: "").utf8))
+        let collector = Collector()
+        parser.delegate = collector
+        let ok = parser.parse()
+        return (ok, collector, parser.parserError.map { "\($0)" } ?? "")
+    }
+
+    /// The 100k report: every stage, the summary, every chart (latency percentiles, capacity
+    /// ladder, one utilization chart per stage) and every table, with no NaN and no empty cell
+    /// in the comparison tables.
+    @Test func architectureReportIsWellFormedAndComplete() throws {
+        var s = try ArchitectureStoryTests.scenario(duration: 60)
+        s.run.replications = 2
+        let report = ArchitectureReport.run(s, jobs: 2)
+        let (ok, collector, error) = Self.parse(report.html)
+        #expect(ok, "report.html is not well-formed: \(error)")
+        let stages = s.stages.map(\.name)
+        #expect(collector.svgTitles.contains("Latency percentiles per stage"), "\(collector.svgTitles)")
+        #expect(collector.svgTitles.contains("Most users within the SLO"), "\(collector.svgTitles)")
+        for stage in stages {
+            #expect(collector.svgTitles.contains("Utilization: \(stage)"), "utilization chart of \(stage) missing")
+            #expect(collector.text.components(separatedBy: stage).count > 5, "stage \(stage) missing from some table")
+        }
+        // stages, latency, capacity, heat map, analytic, one resource table per stage.
+        #expect(collector.tables.count == 5 + stages.count, "tables: \(collector.tables.count)")
+        for (index, name) in ["stages", "latency", "capacity", "utilization", "analytic"].enumerated() where index != 3 {
+            #expect(collector.tables[index].allSatisfy { !$0.isEmpty }, "an empty cell in the \(name) table")
+        }
+        #expect(collector.text.contains("Summary") && collector.text.contains("Run settings"))
+        #expect(!collector.text.contains("nan") && !collector.text.contains("NaN"), "a NaN in the report")
     }
 
     @Test func networkReportIsWellFormedAndComplete() throws {

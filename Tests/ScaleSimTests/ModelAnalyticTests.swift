@@ -123,6 +123,28 @@ import Testing
         }
     }
 
+    /// Zipf's keys in groups give the same cache formulas as the keys one by one.
+    @Test(arguments: [0.0, 0.8, 1.0, 1.3])
+    func groupedZipfKeysGiveTheSameHitRatios(exponent: Double) {
+        let keys = 60_000
+        let exact = ZipfPopularity.probabilities(keys: keys, exponent: exponent)
+        let grouped = ZipfPopularity.groups(keys: keys, exponent: exponent, tolerance: 5e-3)
+        #expect(grouped.groups.count < 3_000, "\(grouped.groups.count) groups")
+        #expect(Self.close(grouped.groups.reduce(0) { $0 + $1.count }, Double(keys)))
+        #expect(Self.close(grouped.groups.reduce(0) { $0 + $1.value * $1.count }, 1, 1e-12))
+        let one = CacheFormulas.KeyGroups(exact)
+        for (rate, ttl) in [(50.0, 30.0), (2_000.0, 5.0)] {
+            let a = CacheFormulas.ttlHitRatio(grouped, arrivalRate: rate, ttl: ttl)
+            let b = CacheFormulas.ttlHitRatio(one, arrivalRate: rate, ttl: ttl)
+            #expect(abs(a - b) <= 1e-4, "TTL: grouped \(a), exact \(b)")
+        }
+        for capacity in [500, 20_000] {
+            let a = CacheFormulas.lruHitRatio(grouped, capacity: capacity)
+            let b = CacheFormulas.lruHitRatio(one, capacity: capacity)
+            #expect(abs(a - b) <= 1e-4, "LRU \(capacity): grouped \(a), exact \(b)")
+        }
+    }
+
     @Test func loopsHaveNoAnalyticModelHere() {
         var b = ModelBuilder("loop")
         b.requestClass("req")

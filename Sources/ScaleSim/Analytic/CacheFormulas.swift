@@ -15,6 +15,8 @@ public enum CacheFormulas {
         /// One group per key.
         public init(_ values: [Double]) { groups = values.map { ($0, 1) } }
 
+        public init(groups: [(value: Double, count: Double)]) { self.groups = groups }
+
         /// Neighbouring keys whose values lie within a relative `tolerance` of the group's
         /// first share one group, valued at their mean (so sums of values are kept exactly).
         public init(grouping values: [Double], tolerance: Double) {

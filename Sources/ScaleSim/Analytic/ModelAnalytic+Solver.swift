@@ -10,7 +10,7 @@ struct ModelAnalyticSolver {
     init(model: Model, paths: [ProgramPath]) {
         self.model = model
         self.paths = paths
-        keyProbabilities = model.caches.map { CacheFormulas.KeyGroups(grouping: $0.keyProbabilities, tolerance: 5e-3) }
+        keyProbabilities = model.caches.map { $0.keyGroups(tolerance: 5e-3) }
         means = model.samplers.map(\.distribution.mean)
         variances = model.samplers.map(\.distribution.variance)
         fixed = model.samplers.map { $0.distribution.variance == 0 }

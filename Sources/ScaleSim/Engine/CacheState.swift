@@ -77,11 +77,10 @@ struct CacheState {
     /// the TTL formula, capped by Che's characteristic time when the capacity binds), with a
     /// remaining lifetime uniform over the TTL; with a capacity, the LRU order follows a time
     /// since the last request drawn from the key's rate (exponential), most recent first.
-    mutating func warm(lookupRate: Double, probabilities p: [Double], stream: RandomStream) {
+    mutating func warm(lookupRate: Double, probabilities p: [Double], groups: CacheFormulas.KeyGroups, stream: RandomStream) {
         guard lookupRate > 0 else { return }
         let draw = BorrowedStream(stream)
-        let t = bounded ? CacheFormulas.ttlLRUCharacteristicTime(CacheFormulas.KeyGroups(grouping: p, tolerance: 5e-3),
-                                                                  arrivalRate: lookupRate, ttl: ttl, capacity: capacity)
+        let t = bounded ? CacheFormulas.ttlLRUCharacteristicTime(groups, arrivalRate: lookupRate, ttl: ttl, capacity: capacity)
             : nil
         var present: [(key: Int, expiry: Double, sinceLast: Double)] = []
         for key in p.indices {

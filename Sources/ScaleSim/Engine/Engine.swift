@@ -122,7 +122,7 @@ struct Engine {
         caches = model.caches.map { cache in
             var state = CacheState(cache, stream: stream(cache.streamName))
             if let rate = cache.warmLookupRate {
-                state.warm(lookupRate: rate, probabilities: cache.keyProbabilities,
+                state.warm(lookupRate: rate, probabilities: cache.keyProbabilities, groups: cache.keyGroups(tolerance: 5e-3),
                            stream: stream("warm:\(cache.streamName)"))
             }
             return state

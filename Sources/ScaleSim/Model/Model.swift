@@ -90,6 +90,21 @@ public struct Model: Sendable {
             self.warmLookupRate = warmLookupRate
         }
 
+        /// The keys' probabilities grouped by popularity (`ZipfPopularity.groups`): the hot keys
+        /// one by one, then Zipf's ranks in groups; cheap whatever the number of keys.
+        public func keyGroups(tolerance: Double) -> CacheFormulas.KeyGroups {
+            let hot = hotShares.reduce(0, +)
+            let cold = keys - hotShares.count
+            var groups = hotShares.map { (value: $0, count: 1.0) }
+            if cold > 0 {
+                groups += ZipfPopularity.groups(keys: cold, exponent: zipf, tolerance: tolerance).groups
+                    .map { (value: $0.value * (1 - hot), count: $0.count) }
+            } else if hot > 0 {
+                groups = groups.map { (value: $0.value / hot, count: 1) }
+            }
+            return CacheFormulas.KeyGroups(groups: groups)
+        }
+
         /// The probability of each key being looked up: the hot shares, then Zipf over the rest.
         public var keyProbabilities: [Double] {
             let hot = hotShares.reduce(0, +)

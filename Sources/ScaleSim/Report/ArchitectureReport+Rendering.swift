@@ -11,9 +11,12 @@ extension ArchitectureReport {
                 if let u = r.utilization { members.append(.init("utilization", u.json)) }
                 if let q = r.meanQueueLength { members.append(.init("meanQueueLength", q.json)) }
                 if let h = r.hitRatio { members.append(.init("hitRatio", h.json)) }
+                if let a = r.analytic {
+                    members.append(.init("analytic", .object([.init(r.kind == "cache" ? "hitRatio" : "utilization", .number(a))])))
+                }
                 resources.append(.object(members))
             }
-            return .object([
+            var members: [JSONValue.Member] = [
                 .init("name", .string(s.name)),
                 .init("users", .number(Double(s.users))),
                 .init("requestRate", .number(s.requestRate)),
@@ -30,9 +33,30 @@ extension ArchitectureReport {
                 .init("bottleneck", s.bottleneck.map(JSONValue.string) ?? .null),
                 .init("slo", .object([.init("met", .bool(s.slo.met)),
                                       .init("violations", .array(s.slo.violations.map(JSONValue.string)))])),
+            ]
+            if let c = s.capacity {
+                members.append(.init("capacity", .object([
+                    .init("maxUsers", .number(Double(c.maxUsers))),
+                    .init("binding", c.binding.map(JSONValue.string) ?? .null),
+                    .init("method", .string(c.method.rawValue)),
+                    .init("failsOn", c.failsOn.map(JSONValue.string) ?? .null),
+                ])))
+            }
+            if let a = s.analytic {
+                members.append(.init("analytic", .object([
+                    .init("stable", .bool(a.stable)),
+                    .init("throughput", .number(a.throughput)),
+                    .init("maxThroughput", .number(a.maxThroughput)),
+                    .init("bottleneck", a.bottleneck.map(JSONValue.string) ?? .null),
+                    .init("latency", .object(["mean", "p50", "p95", "p99"].map { JSONValue.Member($0, a.latency[$0].map(JSONValue.number) ?? .null) })),
+                    .init("errorRate", .number(a.errorRate)),
+                ])))
+            }
+            members += [
                 .init("events", .number(Double(s.events))),
                 .init("notes", .array(s.stoppedEarly.enumerated().map { .string("replication \($0.offset + 1): \($0.element)") })),
-            ])
+            ]
+            return .object(members)
         }
         let run = scenario.run
         return .object([
@@ -47,7 +71,7 @@ extension ArchitectureReport {
         ])
     }
 
-    static let stageHeader = ["stage", "users", "req/s", "mean", "p99", "errors", "bottleneck", "SLO", "$/hour"]
+    static let stageHeader = ["stage", "users", "req/s", "mean", "p99", "errors", "bottleneck", "SLO", "capacity", "$/hour"]
 
     func stageRows() -> [[String]] {
         stages.map { s in
@@ -55,10 +79,46 @@ extension ArchitectureReport {
                 let u = s.resources.first { $0.name == name }?.utilization?.mean ?? .nan
                 return "\(name) \(Format.percent(u))"
             } ?? ""
-            return [s.name, "\(s.users)", Format.number(s.requestRate),
+            return [s.name, Format.count(s.users), Format.number(s.requestRate),
                     Format.estimate(s.latency["mean"], Format.time), Format.estimate(s.latency["p99"], Format.time),
                     Format.estimate(s.errorRate, Format.percent), bottleneck, s.slo.met ? "met" : "FAILS",
-                    Format.number(s.costPerHour)]
+                    Self.capacityText(s.capacity), Format.number(s.costPerHour)]
+        }
+    }
+
+    static func capacityText(_ c: StageCapacity?) -> String {
+        guard let c else { return "" }
+        return c.failsOn == nil ? "≥ \(Format.count(c.maxUsers))" : Format.count(c.maxUsers)
+    }
+
+    static let latencyHeader = ["stage", "mean", "p50", "p95", "p99", "throughput/s", "errors", "timeouts", "$/month"]
+
+    func latencyRows() -> [[String]] {
+        stages.map { s in
+            [s.name] + ["mean", "p50", "p95", "p99"].map { Format.estimate(s.latency[$0], Format.time) }
+                + [Format.estimate(s.throughput, Format.number), Format.estimate(s.errorRate, Format.percent),
+                   Format.estimate(s.timeoutRate, Format.percent), Format.number(s.costPerHour * 730)]
+        }
+    }
+
+    static let capacityHeader = ["stage", "most users within the SLO", "then binds", "fails on", "method"]
+
+    func capacityRows() -> [[String]] {
+        stages.compactMap { s in
+            s.capacity.map { c in [s.name, Self.capacityText(c), c.binding ?? "", c.failsOn ?? "", c.method.rawValue] }
+        }
+    }
+
+    static let analyticHeader = ["stage", "req/s", "limit req/s", "mean sim", "mean analytic", "p99 sim", "p99 analytic", "saturates first"]
+
+    func analyticRows() -> [[String]] {
+        stages.compactMap { s in
+            s.analytic.map { a in
+                [s.name, Format.number(a.throughput), Format.number(a.maxThroughput),
+                 Format.estimate(s.latency["mean"], Format.time), a.latency["mean"].map(Format.time) ?? "overloaded",
+                 Format.estimate(s.latency["p99"], Format.time), a.latency["p99"].map(Format.time) ?? "overloaded",
+                 a.bottleneck ?? ""]
+            }
         }
     }
 
@@ -66,6 +126,12 @@ extension ArchitectureReport {
         let run = scenario.run
         return "seed \(scenario.seed), \(run.replications) replications of \(Format.time(run.duration)) "
             + "(warm-up \(Format.time(run.warmup))) per stage; ± is the \(Format.number(run.confidence * 100))% confidence half-width"
+    }
+
+    /// How to run the report again, for its reader.
+    var reproduceLine: String {
+        "scalesim \(ScaleSimVersion.current); reproduce with `scalesim run <scenario file> --seed \(scenario.seed)` "
+            + "(same file, same seed: the same report, byte for byte)"
     }
 
     /// The stage comparison `scalesim` prints.
@@ -76,46 +142,40 @@ extension ArchitectureReport {
         if !failing.isEmpty {
             out += "\nSLO violations:\n" + failing.map { "- \($0.name): \($0.slo.violations.joined(separator: "; "))\n" }.joined()
         }
+        if stages.contains(where: { $0.capacity != nil }) {
+            out += "\ncapacity: the most users that meet the SLO, by the analytic model (details in report.md)\n"
+        }
         return out
     }
 
-    /// Per stage, the resources with their utilization or hit ratio.
+    /// Per stage, the resources with their utilization or hit ratio, simulated and analytic.
     func resourceRows(_ s: StageResult) -> [[String]] {
         s.resources.map { r in
             [r.name, r.kind, Format.estimate(r.utilization, Format.percent), Format.estimate(r.meanQueueLength, Format.number),
-             Format.estimate(r.hitRatio, Format.percent)]
+             Format.estimate(r.hitRatio, Format.percent), r.analytic.map(Format.percent) ?? ""]
         }
     }
 
-    static let resourceHeader = ["resource", "kind", "utilization", "queue", "hit ratio"]
+    static let resourceHeader = ["resource", "kind", "utilization", "queue", "hit ratio", "analytic"]
 
     public var markdown: String {
-        var out = "# \(scenario.name)\n\nArchitecture scenario; \(settingsLine).\n\n## Stages\n\n"
-        out += Format.table(Self.stageHeader, stageRows(), markdown: true)
+        var out = "# \(scenario.name)\n\nArchitecture scenario; \(settingsLine).\n\n## Summary\n\n"
+        out += summary.map { "- \($0)\n" }.joined()
+        out += "\n## Stages\n\n" + Format.table(Self.stageHeader, stageRows(), markdown: true)
+        out += "\n## Latency, throughput, errors and cost\n\n" + Format.table(Self.latencyHeader, latencyRows(), markdown: true)
+        if !capacityRows().isEmpty {
+            out += "\n## Capacity\n\nThe most users each stage serves within its SLO (p99 and error rate), found with the analytic model.\n\n"
+            out += Format.table(Self.capacityHeader, capacityRows(), markdown: true)
+        }
+        out += "\n## Simulation and analytic model\n\n" + Format.table(Self.analyticHeader, analyticRows(), markdown: true)
         for s in stages {
             out += "\n## \(s.name)\n\n"
             if !s.slo.violations.isEmpty { out += "SLO fails: " + s.slo.violations.joined(separator: "; ") + ".\n\n" }
             out += Format.table(Self.resourceHeader, resourceRows(s), markdown: true)
+            let notes = analyticNotes(s)
+            if !notes.isEmpty { out += "\nAnalytic model: " + notes.joined(separator: " ") + "\n" }
         }
+        out += "\n## Run settings\n\n\(settingsLine.prefix(1).uppercased() + settingsLine.dropFirst()). \(reproduceLine).\n"
         return out
-    }
-
-    public var html: String {
-        var body = "<h1>\(htmlEscaped(scenario.name))</h1>\n<p class=\"settings\">Architecture scenario; \(htmlEscaped(settingsLine)).</p>\n"
-        body += "<h2>Stages</h2>\n" + HTML.table(Self.stageHeader, stageRows())
-        for s in stages {
-            body += "<h2>\(htmlEscaped(s.name))</h2>\n"
-            if !s.slo.violations.isEmpty {
-                body += "<p>SLO fails: \(htmlEscaped(s.slo.violations.joined(separator: "; "))).</p>\n"
-            }
-            let bars = s.resources.compactMap { r -> SVGChart.Bar? in
-                guard let u = r.utilization, u.mean > 0.005 else { return nil }
-                return SVGChart.Bar(label: r.name, value: u.mean, halfWidth: u.halfWidth, reference: nil)
-            }
-            body += "<figure>\n" + SVGChart.bars(title: "Utilization: \(s.name)", bars, maximum: 1, marker: (0.8, "80%"),
-                                                 format: Format.percent) + "</figure>\n"
-            body += HTML.table(Self.resourceHeader, resourceRows(s))
-        }
-        return HTML.page(title: "scalesim: \(scenario.name)", body: body)
     }
 }

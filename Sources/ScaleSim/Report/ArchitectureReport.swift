@@ -19,6 +19,22 @@ public struct ArchitectureReport: Sendable {
         public var slo: (met: Bool, violations: [String])
         public var events: UInt64
         public var stoppedEarly: [String]
+        /// What the analytic model predicts for the same compiled stage (nil: no analytic model).
+        public var analytic: AnalyticFigures? = nil
+        /// The most users that meet the SLO (nil when not asked for or not found).
+        public var capacity: StageCapacity? = nil
+    }
+
+    /// The analytic model's figures of a stage, for the side-by-side comparison.
+    public struct AnalyticFigures: Sendable {
+        public var throughput: Double
+        public var stable: Bool
+        /// mean, p50, p95, p99 (absent when the stage is overloaded: no steady state).
+        public var latency: [String: Double]
+        public var errorRate: Double
+        /// The largest request rate at which every resource is stable.
+        public var maxThroughput: Double
+        public var bottleneck: String?
     }
 
     public struct ClassResult: Sendable {
@@ -34,14 +50,20 @@ public struct ArchitectureReport: Sendable {
         public var utilization: Estimate?
         public var meanQueueLength: Estimate?
         public var hitRatio: Estimate?
+        /// The analytic model's utilization (offered: may exceed 1) or hit ratio.
+        public var analytic: Double? = nil
     }
 
     static let percentiles: [(String, Double)] = [("p50", 50), ("p95", 95), ("p99", 99)]
 
     /// Runs every stage (each with its replications in parallel) under the same workload and
     /// the same random streams.
+    ///
+    /// - Parameter capacity: Whether to find each stage's capacity with the analytic model
+    ///   (milliseconds per stage in a release build); the analytic figures of the stage at
+    ///   its own load are always given.
     public static func run(_ scenario: ArchitectureScenario, jobs: Int, limits: EngineLimits = EngineLimits(),
-                           control: RunControl? = nil,
+                           control: RunControl? = nil, capacity: Bool = true,
                            progress: (@Sendable (Int, ReplicationResult) -> Void)? = nil) -> ArchitectureReport {
         var stages: [StageResult] = []
         for index in scenario.stages.indices {
@@ -49,7 +71,10 @@ public struct ArchitectureReport: Sendable {
             let compiled = scenario.compile(stage: index)
             let results = Simulation.run(compiled.model, seed: scenario.seed, run: scenario.run, jobs: jobs,
                                          limits: limits, control: control, progress: progress)
-            stages.append(summarize(scenario, index, compiled, results))
+            var stage = summarize(scenario, index, compiled, results)
+            if let analytic = ModelAnalytic.solve(compiled.model) { stage.attach(analytic, compiled.model) }
+            if capacity { stage.capacity = scenario.analyticCapacity(stage: index) }
+            stages.append(stage)
         }
         return ArchitectureReport(scenario: scenario, stages: stages)
     }
@@ -121,5 +146,22 @@ public struct ArchitectureReport: Sendable {
             classes: classes, resources: resources, bottleneck: bottleneck,
             slo: (violations.isEmpty, violations), events: results.reduce(0) { $0 + $1.events },
             stoppedEarly: results.compactMap(\.stoppedEarly))
+    }
+}
+
+extension ArchitectureReport.StageResult {
+    /// Adds the analytic model's figures beside the simulated ones.
+    mutating func attach(_ a: ModelAnalytic, _ model: Model) {
+        var latency: [String: Double] = [:]
+        for (key, value) in [("mean", a.meanLatency), ("p50", a.p50), ("p95", a.p95), ("p99", a.p99)] {
+            if let value { latency[key] = value }
+        }
+        analytic = .init(throughput: a.throughput, stable: a.stable, latency: latency, errorRate: a.errorRate,
+                         maxThroughput: a.maxThroughput, bottleneck: a.bottleneck?.name(in: model))
+        var predicted: [String: Double] = [:]
+        for (i, cpu) in model.cpus.enumerated() { predicted[cpu.name] = a.cpus[i].utilization }
+        for (i, pool) in model.pools.enumerated() { predicted[pool.name] = a.pools[i].utilization }
+        for (i, cache) in model.caches.enumerated() { predicted[cache.name] = a.hitRatios[i] }
+        for r in resources.indices { resources[r].analytic = predicted[resources[r].name] }
     }
 }

@@ -16,13 +16,13 @@ func htmlEscaped(_ text: String) -> String {
 
 enum HTML {
     static func table(_ header: [String], _ rows: [[String]]) -> String {
-        var out = "<table>\n<thead><tr>" + header.map { "<th>\(htmlEscaped($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        var out = "<div class=\"wide\"><table>\n<thead><tr>" + header.map { "<th>\(htmlEscaped($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for row in rows {
             out += "<tr>" + row.enumerated().map { i, cell in
                 i == 0 ? "<th scope=\"row\">\(htmlEscaped(cell))</th>" : "<td>\(htmlEscaped(cell))</td>"
             }.joined() + "</tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        return out + "</tbody>\n</table></div>\n"
     }
 
     /// A self-contained page: inline style, no scripts, no fonts, no network.
@@ -37,8 +37,11 @@ enum HTML {
         <style>
         body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 88em; padding: 0 1em; color: #1d1d1f; }
         table { border-collapse: collapse; margin: 1em 0; }
-        th, td { padding: .3em .8em; border-bottom: 1px solid #ddd; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        th, td { padding: .3em .6em; border-bottom: 1px solid #ddd; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         th[scope=row], thead th:first-child { text-align: left; }
+        thead th, th[scope=row] { white-space: normal; }
+        th[scope=row] { min-width: 9em; }
+        .wide { overflow-x: auto; }
         thead th { border-bottom: 2px solid #888; }
         .settings { color: #555; }
         figure { margin: 1em 0; }

@@ -18,6 +18,17 @@ enum Format {
         return String(format: "%.1f%%", fraction * 100)
     }
 
+    /// A count of people or things with thousands separators: `25585` -> `25,585`.
+    static func count(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }
         return String(format: "%.4g", value)
