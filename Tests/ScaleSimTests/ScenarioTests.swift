@@ -299,6 +299,17 @@ private let exponential = #"{ "dist": "exponential", "mean": 0.5 }"#
                 at: "run.duration", containing: "must be positive, got 0")
     expectIssue(oneStation(station, extra: #""seed": 1.5,"#),
                 at: "seed", containing: "expected a whole number >= 0, got 1.5")
+    expectIssue(oneStation(station, extra: #""run": { "window": "0s" },"#),
+                at: "run.window", containing: "must be positive")
+    expectIssue(oneStation(station, extra: #""run": { "duration": 100, "window": "2m" },"#),
+                at: "run.window", containing: "must be at most the duration (100 s), got \"2m\"")
+    expectIssue(oneStation(station, extra: #""run": { "duration": "1h", "window": "100ms" },"#),
+                at: "run.window", containing: "must be at least the duration / 10000 (0.36 s: at most 10000 windows)")
+    expectIssue(oneStation(station, extra: #""run": { "windows": 10 },"#),
+                at: "run.windows", containing: "did you mean \"window\"")
+    let windowed = network(oneStation(station, extra: #""run": { "duration": 600, "window": "30s" },"#))
+    #expect(windowed.map { abs(($0.run.window ?? 0) - 30) < 1e-12 } == true, "run.window: \(String(describing: windowed?.run.window))")
+    #expect(network(oneStation(station))?.run.window == nil, "run.window defaults to nil (a sixtieth of the duration)")
 }
 
 @Test func stationRulesAreChecked() {

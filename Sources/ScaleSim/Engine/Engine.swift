@@ -56,6 +56,8 @@ struct Engine {
 
     /// Per request class, since the warm-up.
     var classes: [ReplicationResult.ClassResult]
+    /// Statistics per time window of the whole run.
+    var windows: WindowRecorder
 
     // Requests in flight.
     var requests = PODBuffer<Request>()
@@ -63,8 +65,9 @@ struct Engine {
     var free = PODBuffer<Int32>()
     var inFlight = 0
 
+    /// - Parameter window: seconds per time window (nil: the default, see `WindowRecorder.edges`).
     init(model: Model, seed: UInt64, replication: Int, duration: Double, warmup: Double,
-         limits: EngineLimits = EngineLimits(), control: RunControl? = nil) {
+         limits: EngineLimits = EngineLimits(), control: RunControl? = nil, window: Double? = nil) {
         self.control = control
         self.model = model
         self.duration = duration
@@ -131,14 +134,21 @@ struct Engine {
         streams = all
 
         classes = Array(repeating: .init(), count: model.classes.count)
+        windows = WindowRecorder(edges: WindowRecorder.edges(duration: duration, warmup: warmup, width: window),
+                                 cpus: model.cpus.count, pools: model.pools.count, caches: model.caches.count)
     }
 
     /// Runs the replication to its end (or to a limit) and returns what it measured.
     mutating func run() -> ReplicationResult {
         start()
         var events: UInt64 = 0
+        // The next window edge, or just past the duration: one comparison per event for both.
+        var horizon = windows.nextEdge ?? duration.nextUp
         while let event = queue.popMin() {
-            if event.time > duration { break }
+            if event.time >= horizon {
+                if event.time > duration { break }
+                horizon = passWindowEdges(upTo: event.time)
+            }
             #if SCALESIM_CHECKS
             precondition(event.time >= now, "time went back from \(now) to \(event.time)")
             #endif
@@ -172,7 +182,11 @@ struct Engine {
             }
         }
         let end = result.stoppedEarly == nil ? duration : now
+        _ = passWindowEdges(upTo: end)  // before the areas are closed at `end`
         closeStatistics(at: end)
+        windows.read(windowTotals(at: end))
+        windows.close(at: end)
+        result.windows = windows.closed
         result.classes = classes
         result.cpus = cpus.map(\.stats)
         result.delays = delays.map(\.stats)
@@ -248,7 +262,9 @@ struct Engine {
             classes[c].errors += 1
         } else {
             classes[c].completed += 1
-            classes[c].latency.record(now - request.start)
+            let latency = now - request.start, micros = LatencyRecorder.microseconds(latency)
+            classes[c].latency.record(latency, microseconds: micros)
+            windows.record(microseconds: micros)
         }
         let source = sources[Int(request.source)]
         if source.closed {
@@ -363,12 +379,14 @@ struct Engine {
     /// Drops everything measured during the warm-up; state (queues, caches) carries on.
     private mutating func restartStatistics() {
         closeStatistics(at: now)
+        windows.read(windowTotals(at: now))
         for i in classes.indices { classes[i] = .init() }
         for i in cpus.indices { cpus[i].stats = .init() }
         for i in delays.indices { delays[i].stats = .init() }
         for i in pools.indices { pools[i].stats = .init() }
         for i in caches.indices { caches[i].stats = .init() }
         for i in routers.indices { routers[i].stats.picks = Array(repeating: 0, count: routers[i].active.count) }
+        windows.rebase(windowTotals(at: now))
     }
 
     /// Brings every time-weighted area up to `time`.

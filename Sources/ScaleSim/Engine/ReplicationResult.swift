@@ -17,13 +17,25 @@ public struct LatencyRecorder: Sendable {
     /// Records one latency in seconds.
 
     public mutating func record(_ seconds: Double) {
+        record(seconds, microseconds: Self.microseconds(seconds))
+    }
+
+    /// Records one latency given in seconds and as `microseconds(seconds)` (computed once by a
+    /// caller that records it in a second histogram too).
+    @inline(__always)
+    mutating func record(_ seconds: Double, microseconds micros: UInt64) {
         count += 1
         sum += seconds
         sumOfSquares += seconds * seconds
-        // Rounded to the nearest microsecond (+0.5 then truncation: cheaper than rounded()).
-        let micros = seconds <= 0 ? 0 : min(UInt64(seconds * 1e6 + 0.5), Self.highestMicroseconds)
         let recorded = histogram.record(micros)
         assert(recorded, "latency \(micros) µs is outside the histogram")
+    }
+
+    /// A latency in seconds as the histograms record it: rounded to the nearest microsecond
+    /// (+0.5 then truncation: cheaper than rounded()), at most `highestMicroseconds`.
+    @inline(__always)
+    static func microseconds(_ seconds: Double) -> UInt64 {
+        seconds <= 0 ? 0 : min(UInt64(seconds * 1e6 + 0.5), highestMicroseconds)
     }
 
     /// Adds another recorder's values (merging replications or shards).
@@ -57,6 +69,8 @@ public struct ReplicationResult: Sendable {
     public var pools: [PoolResult] = []
     public var caches: [CacheResult] = []
     public var routers: [RouterResult] = []
+    /// The whole run, warm-up included, window by window (see `Window`).
+    public var windows: [Window] = []
 
     public struct ClassResult: Sendable {
         public var arrivals: UInt64 = 0

@@ -26,7 +26,7 @@ public enum Simulation {
             while replication < count, !(control?.isCancelled ?? false) {
                 var engine = Engine(model: model, seed: seed, replication: replication,
                                     duration: settings.duration, warmup: settings.warmup, limits: limits,
-                                    control: control)
+                                    control: control, window: settings.window)
                 let result = engine.run()
                 results.withLock { $0[replication] = result }
                 let finished = done.add(1, ordering: .relaxed).newValue

@@ -110,6 +110,7 @@ enum ArchitectureSchema {
                 "replications": integer(1, "Independent replications (default 5)."),
                 "confidence": ["type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1,
                                "description": "Confidence level of the intervals (default 0.95)."],
+                "window": ref("time", "Width of the time windows of timeseries.csv and the charts over time (default a sixtieth of the duration; at least the duration / 10000)."),
             ]),
             "slo": object("Service level objectives.", [
                 "p99": ["description": "Largest acceptable 99th percentile of latency (in a stage, null drops the scenario's target).",

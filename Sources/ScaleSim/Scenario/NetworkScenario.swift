@@ -8,12 +8,15 @@ public struct RunSettings: Sendable, Hashable {
     public var replications: Int
     /// Confidence level of the intervals, in (0, 1).
     public var confidence: Double
+    /// Seconds per time window of the time series (nil: a sixtieth of the duration).
+    public var window: Double?
 
-    public init(duration: Double, warmup: Double, replications: Int, confidence: Double) {
+    public init(duration: Double, warmup: Double, replications: Int, confidence: Double, window: Double? = nil) {
         self.duration = duration
         self.warmup = warmup
         self.replications = replications
         self.confidence = confidence
+        self.window = window
     }
 }
 
