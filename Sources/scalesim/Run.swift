@@ -9,7 +9,8 @@ struct Run: ParsableCommand {
         discussion: """
             Runs every replication (in parallel on --jobs threads), solves the same model \
             analytically, prints the result on standard output in --format and writes \
-            report.json, report.md and report.html to --out (default reports/<file name>/). \
+            report.json, report.md, report.html and timeseries.csv to --out (default \
+            reports/<file name>/). \
             Progress and notes go to standard error. The same file and seed give the same \
             report.json, byte for byte, whatever --jobs is.
             """)
@@ -67,7 +68,7 @@ struct Run: ParsableCommand {
         var limits = EngineLimits()
         if let maxEvents { limits.maxEvents = maxEvents }
         let interactive = !quiet && isatty(STDERR_FILENO) == 1
-        let rendered: (json: String, table: String, markdown: String, html: String)
+        let rendered: (json: String, table: String, markdown: String, html: String, csv: String)
         switch scenario {
         case .network(var network):
             if let seed { network.seed = seed }
@@ -76,7 +77,7 @@ struct Run: ParsableCommand {
             progress.start()
             let report = NetworkReport.run(network, jobs: jobs, limits: limits, control: control, progress: progress.update)
             progress.finish()
-            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html)
+            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html, report.timeSeriesCSV)
         case .architecture(var architecture):
             if let seed { architecture.seed = seed }
             if let replications { architecture.run.replications = replications }
@@ -86,7 +87,7 @@ struct Run: ParsableCommand {
             let report = ArchitectureReport.run(architecture, jobs: jobs, limits: limits, control: control,
                                                 progress: progress.countingUpdate)
             progress.finish()
-            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html)
+            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html, report.timeSeriesCSV)
         }
         withExtendedLifetime(interrupt) {}
         if control.isInterrupted {
@@ -103,7 +104,7 @@ struct Run: ParsableCommand {
             let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             do {
                 try ReportWriter.write([("report.json", rendered.json), ("report.md", rendered.markdown),
-                                        ("report.html", rendered.html)], to: directory)
+                                        ("report.html", rendered.html), ("timeseries.csv", rendered.csv)], to: directory)
             } catch {
                 note("scalesim: \(error)")
                 throw Exit.cannotCreate

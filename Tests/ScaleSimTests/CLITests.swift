@@ -64,7 +64,7 @@ import Testing
 
         // The files: report.json is stdout byte for byte; nothing temporary is left behind.
         let written = try Set(FileManager.default.contentsOfDirectory(atPath: out.path))
-        #expect(written == ["report.json", "report.md", "report.html"], "files in --out: \(written.sorted())")
+        #expect(written == ["report.json", "report.md", "report.html", "timeseries.csv"], "files in --out: \(written.sorted())")
         let json = try Data(contentsOf: out.appendingPathComponent("report.json"))
         #expect(json == run.stdoutData, "report.json differs from stdout")
         let markdown = try String(contentsOf: out.appendingPathComponent("report.md"), encoding: .utf8)
@@ -138,7 +138,7 @@ import Testing
         #expect(!run.stdout.contains("{"), "the table looks like JSON: \(run.stdout)")
         #expect(run.stderr.contains("reports written to \(out.path)/"), "stderr: \(run.stderr)")
         let written = try Set(FileManager.default.contentsOfDirectory(atPath: out.path))
-        #expect(written == ["report.json", "report.md", "report.html"], "files in --out: \(written.sorted())")
+        #expect(written == ["report.json", "report.md", "report.html", "timeseries.csv"], "files in --out: \(written.sorted())")
         let report = try CLI.parseJSON(Data(contentsOf: out.appendingPathComponent("report.json")))
         #expect(report["scenario"] as? String == "tiny")
     }
@@ -153,7 +153,7 @@ import Testing
         #expect(run.status == 0, "exit \(run.status)\n\(run.stderr)")
         let folder = work.appendingPathComponent("reports/my-tiny")
         let written = Set((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-        #expect(written == ["report.json", "report.md", "report.html"], "files in \(folder.path): \(written.sorted())")
+        #expect(written == ["report.json", "report.md", "report.html", "timeseries.csv"], "files in \(folder.path): \(written.sorted())")
     }
 
     // MARK: Invalid scenarios: 65, every problem, nothing written
@@ -213,7 +213,7 @@ import Testing
         let first = try CLI.run(["run", good, "--replications", "2", "--out", out.path])
         #expect(first.status == 0, "exit \(first.status)\n\(first.stderr)")
         let before = try CLI.snapshot(out)
-        #expect(before.count == 3, "first run wrote \(before.keys.sorted())")
+        #expect(before.count == 4, "first run wrote \(before.keys.sorted())")
 
         let broken = try sandbox.write("broken.json", Self.invalidScenario)
         let run = try CLI.run(["run", broken, "--replications", "2", "--out", out.path])
@@ -321,8 +321,10 @@ import Testing
         let json = try String(contentsOf: out.appendingPathComponent("report.json"), encoding: .utf8)
         let untouched = json == earlier
         #expect(untouched, "report.json was replaced although report.md could not be written")
-        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("report.html").path),
-                "report.html was written although report.md could not be")
+        for file in ["report.html", "timeseries.csv"] {
+            #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(file).path),
+                    "\(file) was written although report.md could not be")
+        }
     }
 }
 

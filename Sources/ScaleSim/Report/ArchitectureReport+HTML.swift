@@ -30,6 +30,7 @@ extension ArchitectureReport {
             body += HTML.table(Self.resourceHeader, resourceRows(s))
             let notes = analyticNotes(s)
             if !notes.isEmpty { body += "<p>Analytic model: \(htmlEscaped(notes.joined(separator: " ")))</p>\n" }
+            body += timeSeriesHTML(for: s)
         }
         body += "<h2>Run settings</h2>\n<p class=\"settings\">\(htmlEscaped(settingsLine)). \(htmlEscaped(reproduceLine)).</p>\n"
         return HTML.page(title: "scalesim: \(scenario.name)", body: body)

@@ -2,6 +2,8 @@
 public struct ArchitectureReport: Sendable {
     public var scenario: ArchitectureScenario
     public var stages: [StageResult]
+    /// Per stage, in the same order, its windows over time (`timeseries.csv`, the charts).
+    public var timeSeries: [TimeSeries] = []
 
     /// One stage's estimates over replications.
     public struct StageResult: Sendable {
@@ -66,6 +68,7 @@ public struct ArchitectureReport: Sendable {
                            control: RunControl? = nil, capacity: Bool = true,
                            progress: (@Sendable (Int, ReplicationResult) -> Void)? = nil) -> ArchitectureReport {
         var stages: [StageResult] = []
+        var series: [TimeSeries] = []
         for index in scenario.stages.indices {
             if control?.isCancelled == true { break }
             let compiled = scenario.compile(stage: index)
@@ -75,8 +78,9 @@ public struct ArchitectureReport: Sendable {
             if let analytic = ModelAnalytic.solve(compiled.model) { stage.attach(analytic, compiled.model) }
             if capacity { stage.capacity = scenario.analyticCapacity(stage: index) }
             stages.append(stage)
+            series.append(TimeSeries(name: scenario.stages[index].name, model: compiled.model, run: scenario.run, results: results))
         }
-        return ArchitectureReport(scenario: scenario, stages: stages)
+        return ArchitectureReport(scenario: scenario, stages: stages, timeSeries: series)
     }
 
     static func summarize(_ scenario: ArchitectureScenario, _ index: Int, _ compiled: CompiledStage,

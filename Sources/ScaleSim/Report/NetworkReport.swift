@@ -5,11 +5,15 @@ public struct NetworkReport: Sendable {
     public var scenario: NetworkScenario
     public var summary: NetworkSummary
     public var analytic: NetworkAnalytic
+    /// The run's windows over time (`timeseries.csv`, the charts); nil when not kept.
+    public var timeSeries: TimeSeries?
 
-    public init(scenario: NetworkScenario, summary: NetworkSummary, analytic: NetworkAnalytic) {
+    public init(scenario: NetworkScenario, summary: NetworkSummary, analytic: NetworkAnalytic,
+                timeSeries: TimeSeries? = nil) {
         self.scenario = scenario
         self.summary = summary
         self.analytic = analytic
+        self.timeSeries = timeSeries
     }
 
     /// Runs `scenario` (replications in parallel on `jobs` threads) and solves it analytically.
@@ -21,7 +25,8 @@ public struct NetworkReport: Sendable {
                                      limits: limits, control: control, progress: progress)
         return NetworkReport(scenario: scenario,
                              summary: NetworkSummary(scenario: scenario, compiled: compiled, results: results),
-                             analytic: NetworkAnalytic.solve(scenario))
+                             analytic: NetworkAnalytic.solve(scenario),
+                             timeSeries: TimeSeries(name: scenario.name, model: compiled.model, run: scenario.run, results: results))
     }
 
     /// The report as the JSON contract: every estimate is `{mean, halfWidth}`; figures that do

@@ -28,13 +28,7 @@ enum SVGChart {
         for bar in bars { candidates += [bar.value + (bar.halfWidth ?? 0), bar.reference ?? 0] }
         let x = Axis(values: candidates.filter { !logScale || $0 > 0 }, maximum: maximum, logScale: logScale,
                      from: labelWidth, width: plotWidth)
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" role="img" width="\(Int(width))" height="\(Int(height))" \
-            viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-            <title>\(htmlEscaped(title))</title>
-            <text x="0" y="16" font-weight="bold">\(htmlEscaped(title))</text>
-
-            """
+        var svg = start(title: title, width: width, height: height)
         for (i, bar) in bars.enumerated() {
             let y = top + rowHeight * Double(i)
             let value = bar.value.isFinite ? bar.value : 0
@@ -68,16 +62,10 @@ enum SVGChart {
         let height = top + groupHeight * Double(max(groups.count, 1)) + 6
         let values = groups.flatMap { $0.values.compactMap { $0 } } + [marker?.value ?? 0]
         let x = Axis(values: values, maximum: nil, logScale: logScale, from: labelWidth, width: plotWidth)
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" role="img" width="\(Int(width))" height="\(Int(height))" \
-            viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-            <title>\(htmlEscaped(title))</title>
-            <text x="0" y="16" font-weight="bold">\(htmlEscaped(title))</text>
-
-            """
+        var svg = start(title: title, width: width, height: height)
         for (k, name) in series.enumerated() {
             let lx = labelWidth + Double(k) * 90
-            svg += "<rect x=\(quoted(lx)) y=\"24\" width=\"12\" height=\"12\" fill=\"\(palette[k % palette.count])\"/>"
+            svg += "<rect x=\(quoted(lx)) y=\"24\" width=\"12\" height=\"12\" fill=\"\(shades[k % shades.count])\"/>"
             svg += "<text x=\(quoted(lx + 16)) y=\"34\">\(htmlEscaped(name))</text>\n"
         }
         for (g, group) in groups.enumerated() {
@@ -87,7 +75,7 @@ enum SVGChart {
                 let y = y0 + barHeight * Double(k)
                 let text: String
                 if let value, value.isFinite {
-                    svg += "<rect x=\"\(labelWidth)\" y=\(quoted(y + 1)) width=\(quoted(x(value) - labelWidth)) height=\(quoted(barHeight - 2)) fill=\"\(palette[k % palette.count])\"/>\n"
+                    svg += "<rect x=\"\(labelWidth)\" y=\(quoted(y + 1)) width=\(quoted(x(value) - labelWidth)) height=\(quoted(barHeight - 2)) fill=\"\(shades[k % shades.count])\"/>\n"
                     text = format(value)
                 } else {
                     text = "n/a"
@@ -103,7 +91,8 @@ enum SVGChart {
         return svg + "</svg>\n"
     }
 
-    static let palette = ["#9cc3e6", "#4a7ebb", "#1f3f6e", "#d9822b", "#6aa84f"]
+    /// Shades of one blue, light to dark: percentiles of one latency.
+    static let shades = ["#9cc3e6", "#4a7ebb", "#1f3f6e", "#0b1f3a"]
 
     /// Maps values to x positions: linearly from 0, or logarithmically over whole decades
     /// around the values (so the axis reads as powers of ten).
@@ -130,5 +119,16 @@ enum SVGChart {
         }
     }
 
-    private static func quoted(_ v: Double) -> String { "\"\(String(format: "%.1f", v))\"" }
+    /// The opening of a chart: the `svg` element with its title, and the title written on top.
+    static func start(title: String, width: Double, height: Double) -> String {
+        """
+        <svg xmlns="http://www.w3.org/2000/svg" role="img" width="\(Int(width))" height="\(Int(height))" \
+        viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+        <title>\(htmlEscaped(title))</title>
+        <text x="0" y="16" font-weight="bold">\(htmlEscaped(title))</text>
+
+        """
+    }
+
+    static func quoted(_ v: Double) -> String { "\"\(String(format: "%.1f", v))\"" }
 }
