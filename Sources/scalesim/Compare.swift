@@ -29,10 +29,6 @@ struct Compare: ParsableCommand {
             scalesim report or reports of different kinds, 66 a file that cannot be read.
             """)
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, md, json
-    }
-
     @Argument(help: "The report before the change (report.json).")
     var old: String
 

@@ -15,10 +15,6 @@ struct Run: ParsableCommand {
             report.json, byte for byte, whatever --jobs is.
             """)
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json, md
-    }
-
     @Argument(help: "The scenario file (JSON).")
     var file: String
 
@@ -42,6 +38,20 @@ struct Run: ParsableCommand {
 
     @Option(help: "Stop the run after this many seconds of wall-clock time; the report says which replications stopped early.")
     var timeLimit: Double?
+
+    enum CapacityOption: String, ExpressibleByArgument, CaseIterable {
+        case analytic, simulation, none
+        var search: StageCapacity.Search {
+            switch self {
+            case .analytic: return .analytic
+            case .simulation: return .simulation
+            case .none: return .none
+            }
+        }
+    }
+
+    @Option(help: "How to find each architecture stage's capacity (the most users within its SLO): analytic (instant), simulation (the analytic answer confirmed by about ten runs per stage), or none.")
+    var capacity: CapacityOption = .analytic
 
     @Flag(help: "Print the result only; write no report files.")
     var noReports = false
@@ -85,7 +95,7 @@ struct Run: ParsableCommand {
             let progress = Progress(total: total, enabled: interactive, control: control)
             progress.start()
             let report = ArchitectureReport.run(architecture, jobs: jobs, limits: limits, control: control,
-                                                progress: progress.countingUpdate)
+                                                capacity: capacity.search, progress: progress.countingUpdate)
             progress.finish()
             rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html, report.timeSeriesCSV)
         }

@@ -15,8 +15,14 @@ struct ScaleSimCommand: ParsableCommand {
             listed with its JSON path), 66 scenario file unreadable, 73 reports not writable.
             """,
         version: ScaleSimVersion.current,
-        subcommands: [Run.self, Validate.self, Schema.self, Compare.self],
+        subcommands: [Run.self, Validate.self, Schema.self, Compare.self, Plan.self],
         defaultSubcommand: Run.self)
+}
+
+/// What a command prints on standard output: a table for people, Markdown for a pull request
+/// or a wiki, JSON for tools.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, md
 }
 
 /// Exit statuses from sysexits.h, which scripts and CI read.

@@ -110,7 +110,8 @@ import Testing
         #expect(collector.headings3 == scenario.stages.map { "\($0.name) over time" }, "headings: \(collector.headings3)")
         // Per stage: the utilization bars, then the charts over time (the hit ratios where the
         // stage has a cache: the 100k stage, not the 1k one).
-        let expected = zip(scenario.stages, report.timeSeries).flatMap { stage, series in
+        let expected = ["Latency percentiles per stage", "Most users within the SLO"]
+            + zip(scenario.stages, report.timeSeries).flatMap { stage, series in
             ["Utilization: \(stage.name)"] + Self.timeCharts.prefix(series.resources.contains { $0.kind == .cache } ? 4 : 3)
         }
         #expect(collector.chartTitles == expected, "chart titles: \(collector.chartTitles)")

@@ -83,3 +83,90 @@ extension ArchitectureScenario {
                              method: .analytic, failsOn: failing.failsOn)
     }
 }
+
+extension StageCapacity {
+    /// How a report finds each stage's capacity.
+    public enum Search: String, Sendable, CaseIterable {
+        /// No capacity in the report.
+        case none
+        /// The analytic model (milliseconds).
+        case analytic
+        /// The analytic bracket confirmed by simulation (a dozen runs of the stage).
+        case simulation
+    }
+}
+
+extension ArchitectureScenario {
+    /// Whether stage `index` meets its SLO at `users` in simulation, at the confidence
+    /// interval's worse end (mean + half-width of p99 and of the error rate), and the
+    /// simulated bottleneck.
+    func simulatedCheck(stage index: Int, users: Int, jobs: Int, limits: EngineLimits,
+                        control: RunControl?) -> (passes: Bool, failsOn: String?, bottleneck: String?) {
+        var one = self
+        one.stages = [stages[index]]
+        one.stages[0].users = users
+        let report = ArchitectureReport.run(one, jobs: jobs, limits: limits, control: control, capacity: .none)
+        guard let r = report.stages.first else { return (false, "overload", nil) }
+        func worse(_ e: Estimate?) -> Double {
+            guard let e, e.mean.isFinite else { return .infinity }
+            return e.mean + (e.halfWidth ?? .infinity)
+        }
+        let slo = stages[index].slo
+        let failsOn: String?
+        if !r.stoppedEarly.isEmpty {
+            failsOn = "overload"
+        } else if let target = slo.p99, !(worse(r.latency["p99"]) <= target) {
+            failsOn = "p99"
+        } else if let target = slo.errorRate, !(worse(r.errorRate) <= target) {
+            failsOn = "errorRate"
+        } else {
+            failsOn = nil
+        }
+        return (failsOn == nil, failsOn, r.bottleneck)
+    }
+
+    /// The capacity of stage `index` confirmed by simulation: from the analytic capacity, the
+    /// users are bracketed in steps of 25% and bisected to 2%; a load passes only when the SLO
+    /// holds at the interval's worse end, so the answer is conservative by design.
+    ///
+    /// - Complexity: about ten simulations of the stage with the scenario's run settings.
+    public func simulatedCapacity(stage index: Int, jobs: Int, limits: EngineLimits = EngineLimits(),
+                                  control: RunControl? = nil) -> StageCapacity? {
+        let start = max(1, analyticCapacity(stage: index)?.maxUsers ?? stages[index].users)
+        func check(_ users: Int) -> (passes: Bool, failsOn: String?, bottleneck: String?) {
+            simulatedCheck(stage: index, users: users, jobs: jobs, limits: limits, control: control)
+        }
+        var lo = 0, hi = 0
+        var failing: (passes: Bool, failsOn: String?, bottleneck: String?)?
+        let first = check(start)
+        if first.passes {
+            lo = start
+            var users = start
+            for _ in 0..<8 {
+                users = Int((Double(users) * 1.25).rounded(.up))
+                let result = check(users)
+                if !result.passes { hi = users; failing = result; break }
+                lo = users
+            }
+            if hi == 0 { return StageCapacity(maxUsers: lo, binding: nil, method: .simulation, failsOn: nil) }
+        } else {
+            hi = start
+            failing = first
+            var users = start
+            while users > 1 {
+                users = max(1, Int(Double(users) * 0.8))
+                let result = check(users)
+                if result.passes { lo = users; break }
+                hi = users
+                failing = result
+                if users == 1 { break }
+            }
+        }
+        while lo > 0, Double(hi - lo) > 0.02 * Double(lo), control?.isCancelled != true {
+            let mid = lo + (hi - lo) / 2
+            let result = check(mid)
+            if result.passes { lo = mid } else { hi = mid; failing = result }
+        }
+        return StageCapacity(maxUsers: lo, binding: failing?.bottleneck, method: .simulation, failsOn: failing?.failsOn)
+    }
+}

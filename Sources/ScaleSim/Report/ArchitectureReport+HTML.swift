@@ -9,7 +9,7 @@ extension ArchitectureReport {
         body += "<h2>Latency, throughput, errors and cost</h2>\n" + HTML.table(Self.latencyHeader, latencyRows())
         body += "<figure>\n" + latencyChart + "<figcaption>Latency percentiles per stage (log scale); the dashed line is the p99 target.</figcaption>\n</figure>\n"
         if !capacityRows().isEmpty {
-            body += "<h2>Capacity</h2>\n<p>The most users each stage serves within its SLO, found with the analytic model.</p>\n"
+            body += "<h2>Capacity</h2>\n<p>The most users each stage serves within its SLO, \(htmlEscaped(capacityMethodText)).</p>\n"
             body += "<figure>\n" + capacityChart + "<figcaption>Capacity ladder (log scale); the dashed line is the scenario's users.</figcaption>\n</figure>\n"
             body += HTML.table(Self.capacityHeader, capacityRows())
         }

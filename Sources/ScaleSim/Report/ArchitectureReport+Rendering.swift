@@ -86,6 +86,13 @@ extension ArchitectureReport {
         }
     }
 
+    /// How the capacities were found, in words.
+    var capacityMethodText: String {
+        stages.contains { $0.capacity?.method == .simulation }
+            ? "found by simulation (a load passes when the SLO holds at the confidence interval's worse end), starting from the analytic model"
+            : "found with the analytic model"
+    }
+
     static func capacityText(_ c: StageCapacity?) -> String {
         guard let c else { return "" }
         return c.failsOn == nil ? "≥ \(Format.count(c.maxUsers))" : Format.count(c.maxUsers)
@@ -143,7 +150,7 @@ extension ArchitectureReport {
             out += "\nSLO violations:\n" + failing.map { "- \($0.name): \($0.slo.violations.joined(separator: "; "))\n" }.joined()
         }
         if stages.contains(where: { $0.capacity != nil }) {
-            out += "\ncapacity: the most users that meet the SLO, by the analytic model (details in report.md)\n"
+            out += "\ncapacity: the most users that meet the SLO, \(capacityMethodText) (details in report.md)\n"
         }
         return out
     }
@@ -164,7 +171,7 @@ extension ArchitectureReport {
         out += "\n## Stages\n\n" + Format.table(Self.stageHeader, stageRows(), markdown: true)
         out += "\n## Latency, throughput, errors and cost\n\n" + Format.table(Self.latencyHeader, latencyRows(), markdown: true)
         if !capacityRows().isEmpty {
-            out += "\n## Capacity\n\nThe most users each stage serves within its SLO (p99 and error rate), found with the analytic model.\n\n"
+            out += "\n## Capacity\n\nThe most users each stage serves within its SLO (p99 and error rate), \(capacityMethodText).\n\n"
             out += Format.table(Self.capacityHeader, capacityRows(), markdown: true)
         }
         out += "\n## Simulation and analytic model\n\n" + Format.table(Self.analyticHeader, analyticRows(), markdown: true)

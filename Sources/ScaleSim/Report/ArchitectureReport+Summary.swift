@@ -72,7 +72,7 @@ extension ArchitectureReport {
         }
         var notes: [String] = []
         if !a.stable {
-            notes.append("The analytic model has no steady state: \(Format.number(a.throughput)) requests/s are offered "
+            notes.append("No steady state: \(Format.number(a.throughput)) requests/s are offered "
                          + "and at most \(Format.number(a.maxThroughput))/s can be served"
                          + (a.bottleneck.map { " (\($0) saturates)" } ?? "")
                          + ". Its utilizations are offered loads and may exceed 100%; the simulation's latencies "

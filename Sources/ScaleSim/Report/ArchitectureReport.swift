@@ -61,11 +61,12 @@ public struct ArchitectureReport: Sendable {
     /// Runs every stage (each with its replications in parallel) under the same workload and
     /// the same random streams.
     ///
-    /// - Parameter capacity: Whether to find each stage's capacity with the analytic model
-    ///   (milliseconds per stage in a release build); the analytic figures of the stage at
-    ///   its own load are always given.
+    /// - Parameter capacity: How to find each stage's capacity: with the analytic model
+    ///   (milliseconds per stage in a release build), confirmed by simulation (about ten more
+    ///   runs per stage), or not at all. The analytic figures of the stage at its own load are
+    ///   always given.
     public static func run(_ scenario: ArchitectureScenario, jobs: Int, limits: EngineLimits = EngineLimits(),
-                           control: RunControl? = nil, capacity: Bool = true,
+                           control: RunControl? = nil, capacity: StageCapacity.Search = .analytic,
                            progress: (@Sendable (Int, ReplicationResult) -> Void)? = nil) -> ArchitectureReport {
         var stages: [StageResult] = []
         var series: [TimeSeries] = []
@@ -76,7 +77,11 @@ public struct ArchitectureReport: Sendable {
                                          limits: limits, control: control, progress: progress)
             var stage = summarize(scenario, index, compiled, results)
             if let analytic = ModelAnalytic.solve(compiled.model) { stage.attach(analytic, compiled.model) }
-            if capacity { stage.capacity = scenario.analyticCapacity(stage: index) }
+            switch capacity {
+            case .none: break
+            case .analytic: stage.capacity = scenario.analyticCapacity(stage: index)
+            case .simulation: stage.capacity = scenario.simulatedCapacity(stage: index, jobs: jobs, limits: limits, control: control)
+            }
             stages.append(stage)
             series.append(TimeSeries(name: scenario.stages[index].name, model: compiled.model, run: scenario.run, results: results))
         }

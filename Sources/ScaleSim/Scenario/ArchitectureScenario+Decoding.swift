@@ -60,7 +60,7 @@ struct ArchitectureDecoder {
         let slo = readSLO(root.optional("slo"), base: Scenario.SLO(p99: nil, errorRate: nil))
         let workload = root.required("workload").flatMap(readWorkload)
         let stages = root.required("stages").flatMap { reader in
-            StageResolver(log: log, slo: slo ?? .init(), workload: workload).stages(reader)
+            StageResolver(log: log, slo: slo ?? .init(p99: nil, errorRate: nil), workload: workload).stages(reader)
         }
         guard log.isEmpty, let name, let seed, let run, let slo, let workload, let stages else { return nil }
         return ArchitectureScenario(name: name, seed: UInt64(seed), run: run, notes: notes, slo: slo,

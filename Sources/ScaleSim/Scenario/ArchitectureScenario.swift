@@ -23,6 +23,8 @@ public struct ArchitectureScenario: Sendable, Hashable {
         public var p99: Double?
         /// Largest acceptable share of requests that fail (time out or are rejected), in [0, 1].
         public var errorRate: Double?
+
+        public init(p99: Double?, errorRate: Double?) { self.p99 = p99; self.errorRate = errorRate }
     }
 }
 

@@ -71,3 +71,12 @@ enum TimeText {
         return (number, numberText, unit)
     }
 }
+
+extension ArchitectureScenario {
+    /// A time written with a unit (`"300ms"`, `"1.5s"`), as scenario files take them; nil
+    /// when `text` is not one. For command-line options.
+    public static func parseTime(_ text: String) -> Double? {
+        if case .seconds(let seconds) = TimeText.parse(text), seconds.isFinite { return seconds }
+        return nil
+    }
+}

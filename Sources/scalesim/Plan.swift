@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import ScaleSim
+
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find the cheapest configuration of a stage that meets an SLO at a number of users.",
+        discussion: """
+            Searches the knobs a team turns (API instances and workers, database cores, read \
+            replicas, cache nodes and TTL, CDN on or off) with the analytic model, then \
+            simulates the cheapest plan and the runners-up within 25% of its cost at --users \
+            with the scenario's run settings, and keeps the cheapest one the simulation confirms \
+            (the SLO must hold at the confidence interval's worse end). Costs come from the \
+            scenario: per component; a database's cost scales with its cores; a component the \
+            stage lacks is priced as another stage of the scenario prices it. --headroom 0.3 asks \
+            the plan to hold the SLO at 30% more users than --users.
+            """)
+
+    @Argument(help: "The architecture scenario file (JSON).")
+    var file: String
+
+    @Option(help: "Users the plan must serve.")
+    var users: Int
+
+    @Option(help: "The stage to plan, by name (default: the last stage).")
+    var stage: String?
+
+    @Option(help: "Targets, e.g. p99=300ms,errors=0.1% (default: the stage's SLO).")
+    var slo: String?
+
+    @Option(help: "Spare capacity: the SLO must hold at users × (1 + headroom).")
+    var headroom: Double = 0.3
+
+    @Option(help: "What to print: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: OutputFormat = .table
+
+    @Option(help: "Replications run at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Flag(help: "Skip the simulation of the plan (analytic answer only).")
+    var noVerify = false
+
+    func validate() throws {
+        guard users >= 1, users <= 1_000_000_000 else { throw ValidationError("--users must be in 1...1000000000, got \(users)") }
+        guard headroom >= 0, headroom <= 10 else { throw ValidationError("--headroom must be in 0...10, got \(headroom)") }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let slo { _ = try Self.parseSLO(slo, base: .init(p99: nil, errorRate: nil)) }
+    }
+
+    /// `p99=300ms,errors=0.1%`: each target optional; `none` drops one.
+    static func parseSLO(_ text: String, base: ArchitectureScenario.SLO) throws -> ArchitectureScenario.SLO {
+        var slo = base
+        for part in text.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2 else { throw ValidationError("--slo: expected key=value, got \"\(part)\" (e.g. p99=300ms,errors=0.1%)") }
+            switch pair[0] {
+            case "p99":
+                if pair[1] == "none" { slo.p99 = nil; continue }
+                guard let seconds = ArchitectureScenario.parseTime(pair[1]), seconds > 0 else {
+                    throw ValidationError("--slo: p99 must be a positive time such as 300ms or 1.5s, got \"\(pair[1])\"")
+                }
+                slo.p99 = seconds
+            case "errors", "errorRate":
+                if pair[1] == "none" { slo.errorRate = nil; continue }
+                let percent = pair[1].hasSuffix("%")
+                guard let value = Double(percent ? String(pair[1].dropLast()) : pair[1]) else {
+                    throw ValidationError("--slo: errors must be a share such as 0.1% or 0.001, got \"\(pair[1])\"")
+                }
+                let share = percent ? value / 100 : value
+                guard (0...1).contains(share) else { throw ValidationError("--slo: errors must be between 0 and 100%, got \"\(pair[1])\"") }
+                slo.errorRate = share
+            default:
+                throw ValidationError("--slo: unknown target \"\(pair[0])\" (p99 or errors)")
+            }
+        }
+        return slo
+    }
+
+    func run() throws {
+        guard case .architecture(let scenario) = try loadScenario(file) else {
+            note("scalesim: plan needs an architecture scenario; \(file) is a network scenario")
+            throw Exit.invalidScenario
+        }
+        let index: Int
+        if let stage {
+            guard let found = scenario.stages.firstIndex(where: { $0.name == stage }) else {
+                note("scalesim: no stage named \"\(stage)\" in \(file); its stages: "
+                     + scenario.stages.map { "\"\($0.name)\"" }.joined(separator: ", "))
+                throw Exit.invalidScenario
+            }
+            index = found
+        } else {
+            index = scenario.stages.count - 1
+        }
+        let slo = try self.slo.map { try Self.parseSLO($0, base: scenario.stages[index].slo) } ?? scenario.stages[index].slo
+        let request = PlanRequest(users: users, stage: index, slo: slo, headroom: headroom)
+        var result: PlanResult
+        do {
+            result = try Planner.plan(scenario, request)
+        } catch {
+            note("scalesim: \(error)")
+            throw Exit.invalidScenario
+        }
+        if !noVerify {
+            if !quietProgress { note("scalesim: \(result.evaluations) analytic evaluations; simulating the plan and its runners-up...") }
+            result = Planner.verify(result, jobs: jobs)
+        }
+        switch format {
+        case .table: print(result.table, terminator: "")
+        case .md: print(result.markdown, terminator: "")
+        case .json: print(result.json.serialized())
+        }
+    }
+
+    var quietProgress: Bool { isatty(STDERR_FILENO) != 1 }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// `scalesim plan` from the command line: its table and JSON, the simulation that confirms
+/// the plan, and clear errors for bad options.
+@Suite struct PlanCLITests {
+    static let minimal = CLI.packageRoot.appendingPathComponent("scenarios/examples/architecture-minimal.json").path
+
+    @Test func planPrintsTheCheapestConfigurationAndConfirmsIt() throws {
+        let run = try CLI.run(["plan", Self.minimal, "--users", "50", "--format", "json", "--jobs", "2"])
+        #expect(run.status == 0, "exit \(run.status)\n\(run.stderr)")
+        let plan = try CLI.parseJSON(run.stdoutData)
+        #expect(plan["kind"] as? String == "plan")
+        #expect(CLI.number(plan["designUsers"]) == 65, "50 users with the default 30% headroom")
+        let best = try #require(plan["plan"] as? [String: Any], "no plan: \(run.stdout)")
+        let current = try #require(plan["current"] as? [String: Any])
+        let cost = try #require(CLI.number(best["costPerHour"])), currentCost = try #require(CLI.number(current["costPerHour"]))
+        #expect(cost <= currentCost, "the plan costs \(cost)/h, more than the scenario's \(currentCost)/h")
+        let simulated = try #require(best["simulated"] as? [String: Any], "the plan was not simulated")
+        #expect(simulated["met"] as? Bool == true)
+        CLI.expectEstimate(simulated["p99"], "plan.simulated.p99", intervals: true)
+    }
+
+    @Test func planTableNamesWhatChanged() throws {
+        let run = try CLI.run(["plan", Self.minimal, "--users", "50", "--no-verify", "--slo", "p99=300ms,errors=1%"])
+        #expect(run.status == 0, "exit \(run.status)\n\(run.stderr)")
+        #expect(run.stdout.contains("Plan for \"10 users: database on its own host\" at 50 users (SLO p99 ≤ 300 ms, errors ≤ 1.0%"),
+                "\(run.stdout)")
+        for row in ["API instances", "database cores", "read replicas", "cost per month", "binds next"] {
+            #expect(run.stdout.contains(row), "row \(row) missing:\n\(run.stdout)")
+        }
+    }
+
+    @Test(arguments: [
+        (["--users", "50", "--stage", "nope"], 65, "no stage named \"nope\""),
+        (["--users", "50", "--stage", "1 user: one machine"], 65, "runs the API and the database on one host"),
+        (["--users", "0"], 64, "--users must be in"),
+        (["--users", "50", "--slo", "p99=fast"], 64, "p99 must be a positive time"),
+        (["--users", "50", "--slo", "latency=1s"], 64, "unknown target \"latency\""),
+        (["--users", "50", "--headroom=-1"], 64, "--headroom must be in"),
+    ])
+    func badOptionsSayWhatIsWrong(options: [String], status: Int32, message: String) throws {
+        let run = try CLI.run(["plan", Self.minimal] + options)
+        #expect(run.status == status, "exit \(run.status)\n\(run.stderr)")
+        #expect(run.stderr.contains(message), "stderr: \(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func aNetworkScenarioIsRefused() throws {
+        let path = CLI.packageRoot.appendingPathComponent("scenarios/validation/mm1.json").path
+        let run = try CLI.run(["plan", path, "--users", "10"])
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("plan needs an architecture scenario"), "stderr: \(run.stderr)")
+    }
+}
