@@ -13,7 +13,8 @@ struct Plan: ParsableCommand {
             (the SLO must hold at the confidence interval's worse end). Costs come from the \
             scenario: per component; a database's cost scales with its cores; a component the \
             stage lacks is priced as another stage of the scenario prices it. --headroom 0.3 asks \
-            the plan to hold the SLO at 30% more users than --users.
+            the plan to hold the SLO at 30% more users than --users. The plan is printed and \
+            written as plan.json, plan.md and plan.html beside the scenario's reports.
             """)
 
     @Argument(help: "The architecture scenario file (JSON).")
@@ -39,6 +40,12 @@ struct Plan: ParsableCommand {
 
     @Flag(help: "Skip the simulation of the plan (analytic answer only).")
     var noVerify = false
+
+    @Option(help: "Folder for plan.json, plan.md and plan.html (default: reports/<file name without extension>).")
+    var out: String?
+
+    @Flag(help: "Print the plan only; write no files.")
+    var noReports = false
 
     func validate() throws {
         guard users >= 1, users <= 1_000_000_000 else { throw ValidationError("--users must be in 1...1000000000, got \(users)") }
@@ -105,10 +112,22 @@ struct Plan: ParsableCommand {
             if !quietProgress { note("scalesim: \(result.evaluations) analytic evaluations; simulating the plan and its runners-up...") }
             result = Planner.verify(result, jobs: jobs)
         }
+        let json = result.json.serialized() + "\n"
         switch format {
         case .table: print(result.table, terminator: "")
         case .md: print(result.markdown, terminator: "")
-        case .json: print(result.json.serialized())
+        case .json: print(json, terminator: "")
+        }
+        if !noReports {
+            let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+            do {
+                try ReportWriter.write([("plan.json", json), ("plan.md", result.markdown), ("plan.html", result.html)],
+                                       to: directory)
+            } catch {
+                note("scalesim: \(error)")
+                throw Exit.cannotCreate
+            }
+            if !quietProgress { note("plan written to \(directory)/plan.{json,md,html}") }
         }
     }
 

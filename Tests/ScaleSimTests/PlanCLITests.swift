@@ -7,7 +7,10 @@ import Testing
     static let minimal = CLI.packageRoot.appendingPathComponent("scenarios/examples/architecture-minimal.json").path
 
     @Test func planPrintsTheCheapestConfigurationAndConfirmsIt() throws {
-        let run = try CLI.run(["plan", Self.minimal, "--users", "50", "--format", "json", "--jobs", "2"])
+        let sandbox = try Sandbox()
+        defer { sandbox.remove() }
+        let out = sandbox.url("plan")
+        let run = try CLI.run(["plan", Self.minimal, "--users", "50", "--format", "json", "--jobs", "2", "--out", out.path])
         #expect(run.status == 0, "exit \(run.status)\n\(run.stderr)")
         let plan = try CLI.parseJSON(run.stdoutData)
         #expect(plan["kind"] as? String == "plan")
@@ -19,10 +22,17 @@ import Testing
         let simulated = try #require(best["simulated"] as? [String: Any], "the plan was not simulated")
         #expect(simulated["met"] as? Bool == true)
         CLI.expectEstimate(simulated["p99"], "plan.simulated.p99", intervals: true)
+        // The same plan is written beside the reports: the JSON byte for byte, the page well-formed.
+        let written = try Data(contentsOf: out.appendingPathComponent("plan.json"))
+        #expect(written == run.stdoutData, "plan.json differs from what was printed")
+        let html = try String(contentsOf: out.appendingPathComponent("plan.html"), encoding: .utf8)
+        let page = HTMLReportTests.parse(html)
+        #expect(page.tables.count == 1 && page.text.contains("cost per month"), "plan.html: \(page.text.prefix(200))")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("plan.md").path))
     }
 
     @Test func planTableNamesWhatChanged() throws {
-        let run = try CLI.run(["plan", Self.minimal, "--users", "50", "--no-verify", "--slo", "p99=300ms,errors=1%"])
+        let run = try CLI.run(["plan", Self.minimal, "--users", "50", "--no-verify", "--no-reports", "--slo", "p99=300ms,errors=1%"])
         #expect(run.status == 0, "exit \(run.status)\n\(run.stderr)")
         #expect(run.stdout.contains("Plan for \"10 users: database on its own host\" at 50 users (SLO p99 ≤ 300 ms, errors ≤ 1.0%"),
                 "\(run.stdout)")

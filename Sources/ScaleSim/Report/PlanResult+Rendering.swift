@@ -67,6 +67,22 @@ extension PlanResult {
         return out
     }
 
+    /// The plan as a self-contained page (written beside the scenario's reports).
+    public var html: String {
+        let (header, rows) = rows()
+        var body = "<h1>Plan: \(htmlEscaped(scenario.name))</h1>\n<p>\(htmlEscaped(headline)).</p>\n"
+        body += HTML.table(header, rows)
+        if best == nil {
+            body += "<p>No configuration on the planner's grid meets the SLO at \(Format.count(request.designUsers)) users.</p>\n"
+        }
+        body += "<p class=\"settings\">* changed from the scenario. Costs per month from the scenario's per-component costs "
+            + "(a database's cost scales with its cores; components the stage lacks are priced as the scenario's other "
+            + "stages price them). The search made \(evaluations) analytic evaluations; simulated figures use the "
+            + "scenario's run settings (seed \(scenario.seed), \(scenario.run.replications) replications of "
+            + "\(htmlEscaped(Format.time(scenario.run.duration)))), and the SLO counts as met at the confidence interval's worse end.</p>\n"
+        return HTML.page(title: "scalesim plan: \(scenario.name)", body: body)
+    }
+
     public var json: JSONValue {
         func knobs(_ k: PlanKnobs) -> JSONValue {
             .object([.init("apiInstances", .number(Double(k.apiInstances))),
