@@ -83,7 +83,7 @@ struct Run: ParsableCommand {
         case .network(var network):
             if let seed { network.seed = seed }
             if let replications { network.run.replications = replications }
-            let progress = Progress(total: network.run.replications, enabled: interactive, control: control)
+            let progress = Progress(total: network.run.replications, duration: network.run.duration, enabled: interactive, control: control)
             progress.start()
             let report = NetworkReport.run(network, jobs: jobs, limits: limits, control: control, progress: progress.update)
             progress.finish()
@@ -92,7 +92,7 @@ struct Run: ParsableCommand {
             if let seed { architecture.seed = seed }
             if let replications { architecture.run.replications = replications }
             let total = architecture.run.replications * architecture.stages.count
-            let progress = Progress(total: total, enabled: interactive, control: control)
+            let progress = Progress(total: total, duration: architecture.run.duration, enabled: interactive, control: control)
             progress.start()
             let report = ArchitectureReport.run(architecture, jobs: jobs, limits: limits, control: control,
                                                 capacity: capacity.search, progress: progress.countingUpdate)
@@ -133,8 +133,12 @@ final class Progress: Sendable {
     let done = Atomic<Int>(0)
     let finished = Atomic<Bool>(false)
 
-    init(total: Int, enabled: Bool, control: RunControl) {
+    /// Simulated seconds of one replication.
+    let duration: Double
+
+    init(total: Int, duration: Double, enabled: Bool, control: RunControl) {
         self.total = total
+        self.duration = duration
         self.enabled = enabled
         self.control = control
     }
@@ -148,8 +152,11 @@ final class Progress: Sendable {
                 if finished.load(ordering: .relaxed) { break }
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 let events = Double(control.eventsProcessed)
-                let line = String(format: "\r  %d/%d replications done  %.1f M events  %.1f M events/s  %.0f s ",
-                                  done.load(ordering: .relaxed), total, events / 1e6, events / max(seconds, 1e-9) / 1e6, seconds)
+                // A simulated capacity search runs more than the planned replications.
+                let count = done.load(ordering: .relaxed), planned = max(total, count)
+                let line = String(format: "\r  %d/%d replications done  %.0f of %.0f s simulated  %.1f M events  %.1f M events/s  %.0f s ",
+                                  count, planned, control.simulatedSeconds, max(Double(planned) * duration, control.simulatedSeconds),
+                                  events / 1e6, events / max(seconds, 1e-9) / 1e6, seconds)
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }

@@ -29,6 +29,8 @@ struct Engine {
     let control: RunControl?
 
     var now: Double = 0
+    /// Simulated time already reported to the run control (for progress).
+    var reportedTime: Double = 0
     var queue = EventQueue()
     var result = ReplicationResult()
 
@@ -176,12 +178,17 @@ struct Engine {
                 result.stoppedEarly = "event budget of \(limits.maxEvents) events reached at t=\(String(format: "%.1f", now)) s"
                 break
             }
-            if events & (RunControl.stride - 1) == 0, let control, let reason = control.report(events: RunControl.stride) {
-                result.stoppedEarly = "\(reason) at t=\(String(format: "%.1f", now)) s"
-                break
+            if events & (RunControl.stride - 1) == 0, let control {
+                let reason = control.report(events: RunControl.stride, simulated: now - reportedTime)
+                reportedTime = now
+                if let reason {
+                    result.stoppedEarly = "\(reason) at t=\(String(format: "%.1f", now)) s"
+                    break
+                }
             }
         }
         let end = result.stoppedEarly == nil ? duration : now
+        control?.add(simulated: end - reportedTime)
         _ = passWindowEdges(upTo: end)  // before the areas are closed at `end`
         closeStatistics(at: end)
         windows.read(windowTotals(at: end))

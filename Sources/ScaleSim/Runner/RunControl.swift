@@ -11,6 +11,8 @@ public final class RunControl: Sendable {
     private let cancelled = Atomic<Bool>(false)
     private let interrupted = Atomic<Bool>(false)
     private let events = Atomic<UInt64>(0)
+    /// Simulated time covered by all replications, in microseconds.
+    private let simulated = Atomic<UInt64>(0)
     private let deadline: UInt64?
 
     /// - Parameter timeLimit: wall-clock seconds after which every replication stops.
@@ -34,11 +36,21 @@ public final class RunControl: Sendable {
     /// Events processed so far by all replications (to within `stride` per replication).
     public var eventsProcessed: UInt64 { events.load(ordering: .relaxed) }
 
-    /// Called by a replication every `stride` events.
+    /// Simulated seconds covered so far by all replications (to within `stride` events each).
+    public var simulatedSeconds: Double { Double(simulated.load(ordering: .relaxed)) / 1e6 }
+
+    /// Adds simulated time a replication has covered (it reports the rest when it ends).
+    func add(simulated seconds: Double) {
+        if seconds > 0, seconds.isFinite { simulated.add(UInt64(seconds * 1e6), ordering: .relaxed) }
+    }
+
+    /// Called by a replication every `stride` events, with the simulated time it covered since
+    /// its last report.
     ///
     /// - Returns: why the replication must stop, or nil to go on.
-    func report(events count: UInt64) -> String? {
+    func report(events count: UInt64, simulated seconds: Double) -> String? {
         events.add(count, ordering: .relaxed)
+        add(simulated: seconds)
         if interrupted.load(ordering: .relaxed) { return "interrupted" }
         if let deadline, cancelled.load(ordering: .relaxed) || DispatchTime.now().uptimeNanoseconds >= deadline {
             cancel()
