@@ -9,7 +9,10 @@ struct ScaleSimCommand: ParsableCommand {
         abstract: "Capacity planning for web architectures by discrete-event simulation.",
         discussion: """
             `scalesim FILE` runs a scenario, prints a short comparison table and writes its \
-            reports under reports/<file name>/ (report.json, report.md, report.html).
+            reports under reports/<file name>/ (report.json, report.md, report.html, \
+            timeseries.csv). `scalesim plan FILE --users N` finds the cheapest configuration \
+            of a stage that meets its SLO at N users; `scalesim compare OLD.json NEW.json` \
+            says what changed between two reports.
 
             Exit status: 0 success, 64 usage error, 65 invalid scenario (every problem is \
             listed with its JSON path), 66 scenario file unreadable, 73 reports not writable.

@@ -276,7 +276,9 @@ import Testing
     @Test func helpExits0AndNamesTheSubcommands() throws {
         let run = try CLI.run(["--help"])
         #expect(run.status == 0, "exit \(run.status)\n\(run.stderr)")
-        #expect(run.stdout.contains("run") && run.stdout.contains("validate"), "help: \(run.stdout)")
+        for subcommand in ["run", "validate", "schema", "compare", "plan"] {
+            #expect(run.stdout.contains(subcommand), "help does not name \(subcommand): \(run.stdout)")
+        }
         let runHelp = try CLI.run(["run", "--help"])
         #expect(runHelp.status == 0, "exit \(runHelp.status)\n\(runHelp.stderr)")
         for option in ["--format", "--replications", "--jobs", "--out", "--seed"] {
