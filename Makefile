@@ -15,11 +15,11 @@ run: deps
 test: deps
 	swift test
 
-## The engine, determinism and CLI tests again with the engine's invariant checks compiled in
+## The engine and determinism tests again with the engine's invariant checks compiled in
 ## (checked after every event; a separate build folder, so the normal build stays as it is).
 test-checks: deps
 	swift build -Xswiftc -DSCALESIM_CHECKS --scratch-path .build-checks --build-tests
-	swift test -Xswiftc -DSCALESIM_CHECKS --scratch-path .build-checks --skip-build --filter "Engine|Determinism|CLI"
+	swift test -Xswiftc -DSCALESIM_CHECKS --scratch-path .build-checks --skip-build --filter "Engine|Determinism"
 
 ## Engine benchmark: events per second and peak memory (release build).
 bench: deps

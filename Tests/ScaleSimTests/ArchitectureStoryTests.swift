@@ -23,7 +23,7 @@ import Testing
 
     @Test func theDatabaseBreaksBeforeTheCacheStageAndTheCacheStageHolds() throws {
         let s = try Self.scenario(stages: ["10k", "100k"])
-        let report = ArchitectureReport.run(s, jobs: 2)
+        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
         let (before, after) = (report.stages[0], report.stages[1])
         let seed = s.seed
 
@@ -60,7 +60,7 @@ import Testing
         doubled.name += " (x2 API)"
         doubled.api.instances *= 2
         s.stages.append(doubled)
-        let report = ArchitectureReport.run(s, jobs: 2)
+        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
         func meanAPI(_ stage: ArchitectureReport.StageResult) -> Double {
             let cpus = stage.resources.filter { $0.name.hasPrefix("api.cpu") }
             return cpus.reduce(0) { $0 + $1.utilization!.mean } / Double(cpus.count)
@@ -79,7 +79,7 @@ import Testing
         noReplicas.replicas = nil
         noReplicas.database.cores = 8
         s.stages = [noTTL, noReplicas]
-        let report = ArchitectureReport.run(s, jobs: 2)
+        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
         #expect(try #require(Self.resource(report.stages[0], "cache")?.hitRatio).mean == 0)
         // Without replicas the primary does every read and write: its utilization is the whole
         // database demand (utilization law, U = λ D / c).
@@ -101,7 +101,7 @@ import Testing
     @Test func onOneMachineTheCPUCarriesAPIAndDatabaseDemand() throws {
         var s = try Self.scenario(duration: 300, stages: ["1: one machine"])
         s.stages[0].users = 2_000
-        let report = ArchitectureReport.run(s, jobs: 2)
+        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
         let w = s.workload
         let demand = w.classes.reduce(0.0) { total, c in
             total + c.share * (c.apiCpu.mean + Double(c.dbReads) * (c.queryCpu?.mean ?? 0)
@@ -122,7 +122,7 @@ import Testing
         slow.name = "slow database"
         slow.database.cores = 1
         s.stages.append(slow)
-        let report = ArchitectureReport.run(s, jobs: 2)
+        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
         let (fast, slowed) = (report.stages[0], report.stages[1])
         func u(_ stage: ArchitectureReport.StageResult, _ name: String) -> Double { Self.resource(stage, name)!.utilization!.mean }
         func queue(_ stage: ArchitectureReport.StageResult, _ name: String) -> Double { Self.resource(stage, name)!.meanQueueLength!.mean }
@@ -145,7 +145,7 @@ import Testing
             }
             #expect(s.stages.count == 1, "\(name).json")
             s.run = RunSettings(duration: min(s.run.duration, 600), warmup: min(s.run.warmup, 60), replications: 2, confidence: 0.95)
-            let report = ArchitectureReport.run(s, jobs: 2)
+            let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
             #expect(report.stages[0].errorRate.mean == 0, "\(name).json: errors \(report.stages[0].errorRate.mean)")
         }
     }
@@ -155,10 +155,10 @@ import Testing
     /// on every stage, and where the database saturates the sessions slow down with it, so
     /// throughput stops at the database's capacity instead of errors piling up.
     @Test func closedSessionsObeyTheResponseTimeLawAndSlowDownAtTheBottleneck() throws {
-        var s = try Self.scenario(duration: 150, stages: ["10k", "100k"])
-        let open = ArchitectureReport.run(s, jobs: 2)
+        var s = try Self.scenario(duration: 100, stages: ["10k", "100k"])
+        let open = ArchitectureReport.run(s, jobs: 2, capacity: .none)
         s.workload.thinkTime = .exponential(mean: 10)
-        let closed = ArchitectureReport.run(s, jobs: 2)
+        let closed = ArchitectureReport.run(s, jobs: 2, capacity: .none)
         let sessions = Double(s.workload.sessions(users: s.workload.users))
         for stage in closed.stages {
             // Each cycle is think time plus the response, or plus the timeout for a request
@@ -190,7 +190,7 @@ import Testing
             var one = s
             one.stages = [stage]
             one.stages[0].users = users
-            return ArchitectureReport.run(one, jobs: 2).stages[0]
+            return ArchitectureReport.run(one, jobs: 2, capacity: .none).stages[0]
         }
         for i in 1..<s.stages.count {
             let (previous, next) = (s.stages[i - 1], s.stages[i])

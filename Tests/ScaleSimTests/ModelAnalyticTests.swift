@@ -90,7 +90,7 @@ import Testing
         let s = try ArchitectureStoryTests.scenario(duration: 120, stages: ["100k"])
         let compiled = s.compile(stage: 0)
         let a = try #require(ModelAnalytic.solve(compiled.model))
-        let report = ArchitectureReport.run(s, jobs: 2)
+        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
         let stage = report.stages[0]
         for (i, cpu) in compiled.model.cpus.enumerated() {
             let simulated = try #require(ArchitectureStoryTests.resource(stage, cpu.name)?.utilization)

@@ -42,7 +42,7 @@ import Testing
 
     @Test func architectureCSVHasOneRowPerStageReplicationAndWindow() throws {
         let scenario = try Self.stages()
-        let report = ArchitectureReport.run(scenario, jobs: 2)
+        let report = ArchitectureReport.run(scenario, jobs: 2, capacity: .none)
         let seed = scenario.seed
         let csv = report.timeSeriesCSV
         let rows = Self.parseCSV(csv)
@@ -101,10 +101,10 @@ import Testing
         var scenario = try Self.stages()
         scenario.stages = Array(scenario.stages.suffix(1))
         let one = ArchitectureReport.run(scenario, jobs: 1).timeSeriesCSV
-        let two = ArchitectureReport.run(scenario, jobs: 2).timeSeriesCSV
+        let two = ArchitectureReport.run(scenario, jobs: 2, capacity: .none).timeSeriesCSV
         #expect(one == two, "seed \(scenario.seed): timeseries.csv depends on --jobs")
         scenario.seed += 1
-        #expect(ArchitectureReport.run(scenario, jobs: 2).timeSeriesCSV != one, "seed \(scenario.seed): another seed, the same CSV")
+        #expect(ArchitectureReport.run(scenario, jobs: 2, capacity: .none).timeSeriesCSV != one, "seed \(scenario.seed): another seed, the same CSV")
     }
 
     @Test func networkCSVHasItsWindowSetting() throws {
