@@ -4,7 +4,7 @@ import ScaleSim
 
 struct Plan: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Find the cheapest configuration of a stage that meets an SLO at a number of users.",
+        abstract: "Find the cheapest configuration of a stage (or the fewest servers of a network) that meets an SLO.",
         discussion: """
             Searches the knobs a team turns (API instances and workers, database cores, read \
             replicas, cache nodes and TTL, CDN on or off) with the analytic model, then \
@@ -13,20 +13,29 @@ struct Plan: ParsableCommand {
             (the SLO must hold at the confidence interval's worse end). Costs come from the \
             scenario: per component; a database's cost scales with its cores; a component the \
             stage lacks is priced as another stage of the scenario prices it. --headroom 0.3 asks \
-            the plan to hold the SLO at 30% more users than --users. The plan is printed and \
-            written as plan.json, plan.md and plan.html beside the scenario's reports.
+            the plan to hold the SLO at 30% more users than --users. An architecture plan is \
+            printed and written as plan.json, plan.md and plan.html beside the scenario's reports.
+
+            For a network scenario the knobs are the servers of each queue station and the cost \
+            is the number of servers: --slo p99=500ms (end to end, loop-free networks), \
+            wait-p99=100ms (the wait before service at every FCFS station) and errors=0.1% \
+            (stations with a capacity); --scale F multiplies every arrival rate (instead of \
+            --users), and --headroom asks the plan to hold at F × (1 + headroom).
             """)
 
-    @Argument(help: "The architecture scenario file (JSON).")
+    @Argument(help: "The scenario file (JSON): an architecture or an open network.")
     var file: String
 
-    @Option(help: "Users the plan must serve.")
-    var users: Int
+    @Option(help: "Users the plan must serve (architecture scenarios, where it is required).")
+    var users: Int?
+
+    @Option(help: "Network scenarios: multiply every arrival rate by this (default 1).")
+    var scale: Double?
 
     @Option(help: "The stage to plan, by name (default: the last stage).")
     var stage: String?
 
-    @Option(help: "Targets, e.g. p99=300ms,errors=0.1% (default: the stage's SLO).")
+    @Option(help: "Targets, e.g. p99=300ms,errors=0.1% (default: the stage's SLO); networks also wait-p99=100ms.")
     var slo: String?
 
     @Option(help: "Spare capacity: the SLO must hold at users × (1 + headroom).")
@@ -48,10 +57,11 @@ struct Plan: ParsableCommand {
     var noReports = false
 
     func validate() throws {
-        guard users >= 1, users <= 1_000_000_000 else { throw ValidationError("--users must be in 1...1000000000, got \(users)") }
+        if let users, !(1...1_000_000_000).contains(users) { throw ValidationError("--users must be in 1...1000000000, got \(users)") }
+        if let scale, !(scale > 0 && scale <= 1e6) { throw ValidationError("--scale must be a factor in (0, 1000000], got \(scale)") }
         guard headroom >= 0, headroom <= 10 else { throw ValidationError("--headroom must be in 0...10, got \(headroom)") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-        if let slo { _ = try Self.parseSLO(slo, base: .init(p99: nil, errorRate: nil)) }
+        if let slo { _ = try Self.parseNetworkSLO(slo) }       // the syntax; which targets apply depends on the scenario
     }
 
     /// `p99=300ms,errors=0.1%`: each target optional; `none` drops one.
@@ -84,10 +94,11 @@ struct Plan: ParsableCommand {
     }
 
     func run() throws {
-        guard case .architecture(let scenario) = try loadScenario(file) else {
-            note("scalesim: plan needs an architecture scenario; \(file) is a network scenario")
-            throw Exit.invalidScenario
-        }
+        let loaded = try loadScenario(file)
+        if case .network(let network) = loaded { return try planNetwork(network) }
+        guard case .architecture(let scenario) = loaded else { return }
+        guard let users else { throw ValidationError("--users is required for an architecture scenario") }
+        if scale != nil { throw ValidationError("--scale applies to network scenarios; for an architecture scenario use --users") }
         let index: Int
         if let stage {
             guard let found = scenario.stages.firstIndex(where: { $0.name == stage }) else {

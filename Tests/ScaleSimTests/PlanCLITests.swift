@@ -55,11 +55,4 @@ import Testing
         #expect(run.stderr.contains(message), "stderr: \(run.stderr)")
         #expect(run.stdout.isEmpty)
     }
-
-    @Test func aNetworkScenarioIsRefused() throws {
-        let path = CLI.packageRoot.appendingPathComponent("scenarios/validation/mm1.json").path
-        let run = try CLI.run(["plan", path, "--users", "10"])
-        #expect(run.status == 65)
-        #expect(run.stderr.contains("plan needs an architecture scenario"), "stderr: \(run.stderr)")
-    }
 }
