@@ -197,6 +197,11 @@ struct NetworkPlanSearch {
 
     /// Steps 2 and 3 of `NetworkPlanner`: per-station minimum, then greedy servers for the
     /// end-to-end targets.
+    ///
+    /// Not optimized: Swift 6.3's CopyPropagation pass crashes its ownership verifier on this
+    /// function in release builds ("Found outside of lifetime use"). It runs a few hundred
+    /// analytic evaluations at most, so the optimizer would gain nothing measurable here.
+    @_optimize(none)
     mutating func search() -> Result<[Int?], Failure> {
         var servers = raise(scenario.stations.map { Self.servers($0).map { _ in 1 } })
         if Self.total(servers) > request.maximumServers { return .failure(.beyondCap(request.maximumServers)) }
@@ -219,7 +224,7 @@ struct NetworkPlanSearch {
         }
 
         while score > 0 {
-            var move: (servers: [Int?], score: Double, gain: Double)?
+            var bestStation = -1, bestScore = Double.infinity, bestGain = 0.0
             for i in knobs where servers[i]! < (capacity(i) ?? .max) {
                 var next = servers
                 next[i]! += 1
@@ -227,13 +232,14 @@ struct NetworkPlanSearch {
                 let s = shortfall(evaluate(next, scale: request.designScale, latency: latency))
                 let gain = s.isFinite && score.isFinite ? (score - s) / Double(Self.total(next) - Self.total(servers))
                     : (s.isFinite ? .infinity : 0)
-                if gain > (move?.gain ?? 0) { move = (next, s, gain) }
+                if gain > bestGain { bestStation = i; bestScore = s; bestGain = gain }
             }
-            guard let move else {
+            if bestStation < 0 {
                 return .failure(.unreachable(p99: best.p99, loss: best.loss, servers: Self.total(ample), slo: request.slo))
             }
-            servers = move.servers
-            score = move.score
+            servers[bestStation]! += 1
+            if hasCapacity { servers = raise(servers) }
+            score = bestScore
             if Self.total(servers) > request.maximumServers { return .failure(.beyondCap(request.maximumServers)) }
         }
         return .success(servers)
