@@ -6,9 +6,9 @@ import Foundation
 public enum CacheFormulas {
 
     /// Keys grouped by popularity: `count` keys that each have `value` (a probability or a
-    /// rate). Zipf's long tail is nearly flat from one rank to the next, so grouping neighbours
-    /// whose values differ by at most a relative `tolerance` turns 200,000 keys into a few
-    /// thousand groups at a relative error of about `tolerance` in every formula here.
+    /// rate). Zipf's long tail is nearly flat from one rank to the next, so
+    /// `ZipfPopularity.groups` turns 200,000 keys into a few thousand groups, and every formula
+    /// here sums over the groups instead of the keys.
     public struct KeyGroups: Sendable {
         public var groups: [(value: Double, count: Double)]
 
@@ -16,23 +16,6 @@ public enum CacheFormulas {
         public init(_ values: [Double]) { groups = values.map { ($0, 1) } }
 
         public init(groups: [(value: Double, count: Double)]) { self.groups = groups }
-
-        /// Neighbouring keys whose values lie within a relative `tolerance` of the group's
-        /// first share one group, valued at their mean (so sums of values are kept exactly).
-        public init(grouping values: [Double], tolerance: Double) {
-            groups = []
-            var i = 0
-            while i < values.count {
-                let first = values[i]
-                var j = i + 1, sum = first
-                while j < values.count, abs(values[j] - first) <= tolerance * abs(first) {
-                    sum += values[j]
-                    j += 1
-                }
-                groups.append((sum / Double(j - i), Double(j - i)))
-                i = j
-            }
-        }
     }
 
     // MARK: TTL
