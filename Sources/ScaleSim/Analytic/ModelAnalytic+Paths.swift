@@ -94,7 +94,8 @@ struct ProgramPath {
                 guard target > step else { return false }
                 step = target
                 continue
-            case .done:
+            case .done, .fail:
+                // A failed request's work up to here loads the resources all the same.
                 paths.append(path)
                 return true
             }

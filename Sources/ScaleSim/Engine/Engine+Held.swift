@@ -45,7 +45,7 @@ extension Model {
                 for target in branches[table].targets { work.append((target, holding)) }
             case .jump(let to):
                 work.append((to, holding))
-            case .done:
+            case .done, .fail:
                 break
             }
         }

@@ -359,6 +359,10 @@ struct Engine {
                 requests[s].step = target
             case .jump(let to):
                 requests[s].step = Int32(to)
+            case .fail:
+                releaseHeld(slot: slot)
+                finish(slot: slot, failed: true)
+                return
             case .done:
                 finish(slot: slot, failed: false)
                 return

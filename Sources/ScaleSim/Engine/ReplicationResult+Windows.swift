@@ -17,9 +17,9 @@ extension ReplicationResult {
         public var arrivals: UInt64 = 0
         /// Requests that completed, each with its latency.
         public var completed: UInt64 = 0
-        /// Requests that failed (blocked or timed out), counted when they failed.
+        /// Requests that failed for good (after any retries), counted when they failed.
         public var errors: UInt64 = 0
-        /// Of the errors, those whose client gave up waiting.
+        /// Attempts whose client gave up waiting (final or retried).
         public var timeouts: UInt64 = 0
         /// Sum of the latencies of the completed requests, in seconds (exact, not binned).
         public var latencySum: Double = 0
@@ -33,6 +33,10 @@ extension ReplicationResult {
         /// Per cache of the model, its lookups and hits in the window.
         public var cacheLookups: [UInt64] = []
         public var cacheHits: [UInt64] = []
+        /// Attempts after the first, in the window.
+        public var retries: UInt64 = 0
+        /// Per router of the model, the integral of its instances in service over the window.
+        public var routerInstanceArea: [Double] = []
 
         public init(start: Double, end: Double) {
             self.start = start

@@ -71,14 +71,38 @@ public struct ReplicationResult: Sendable {
     public var routers: [RouterResult] = []
     /// The whole run, warm-up included, window by window (see `Window`).
     public var windows: [Window] = []
+    /// Faults and scaling actions as they happened, warm-up included, in time order.
+    public var markers: [Marker] = []
+
+    /// Something that happened at one moment, to mark on a time series.
+    public struct Marker: Sendable, Hashable {
+        public enum Kind: String, Sendable, Hashable {
+            case faultStart = "fault_start", faultEnd = "fault_end"
+            /// A load balancer's health checks took an instance out of rotation / put it back.
+            case removed, restored
+            /// The autoscaler asked for more / fewer instances; new instances took traffic.
+            case scaleOut = "scale_out", scaleIn = "scale_in", provisioned
+        }
+        public var time: Double
+        public var kind: Kind
+        /// What it happened to: a component or a router and its instance count.
+        public var label: String
+        public init(time: Double, kind: Kind, label: String) { self.time = time; self.kind = kind; self.label = label }
+    }
 
     public struct ClassResult: Sendable {
         public var arrivals: UInt64 = 0
         public var completed: UInt64 = 0
-        /// Requests that failed: blocked at a full resource, or timed out at the client.
+        /// Requests that failed for good (after any retries): blocked at a full resource,
+        /// refused by or lost with a failed component, an injected error, or timed out at the
+        /// client.
         public var errors: UInt64 = 0
-        /// Of the errors, those whose client gave up waiting.
+        /// Attempts whose client gave up waiting (final or retried).
         public var timeouts: UInt64 = 0
+        /// Attempts after the first (each also counts in the resources' arrivals).
+        public var retries: UInt64 = 0
+        /// Attempts that failed because a component was down (refused or lost in flight).
+        public var failures: UInt64 = 0
         /// Requests the servers finished after their client had given up (wasted work).
         public var abandonedCompleted: UInt64 = 0
         public var latency = LatencyRecorder()
@@ -117,9 +141,19 @@ public struct ReplicationResult: Sendable {
     public struct CacheResult: Sendable {
         public var lookups: UInt64 = 0
         public var hits: UInt64 = 0
+        /// Misses that joined a fill already under way (coalescing) instead of going to the backend.
+        public var coalesced: UInt64 = 0
+        /// Misses of the hot keys (and of a flash crowd's key) that went to the backend.
+        public var hotMisses: UInt64 = 0
     }
 
     public struct RouterResult: Sendable {
         public var picks: [UInt64] = []
+        /// The integral of the instances in service (in rotation) over the measured time.
+        public var instanceArea: Double = 0
+        /// The integral of the instances running (in service or being provisioned), what a
+        /// bill counts.
+        public var runningArea: Double = 0
+        public var maximumInService: Int = 0
     }
 }

@@ -18,6 +18,11 @@ public struct Model: Sendable {
     public var branches: [BranchTable] = []
     public var steps: [Step] = []
     public var sources: [Source] = []
+    /// The load over time (nil: constant); see `RateProfile`.
+    public var profile: RateProfile?
+    /// Parts that fail as a whole, and the faults scheduled on them.
+    public var components: [Component] = []
+    public var faults: [Fault] = []
 
     public init(name: String) { self.name = name }
 
@@ -31,7 +36,11 @@ public struct Model: Sendable {
         /// timeout) and a closed user thinks again, while the servers finish the work they
         /// started (nobody tells them). nil = the client waits forever.
         public var timeout: Double?
-        public init(name: String, timeout: Double? = nil) { self.name = name; self.timeout = timeout }
+        /// How a client retries a failed request (nil: it does not).
+        public var retry: RetryPolicy?
+        public init(name: String, timeout: Double? = nil, retry: RetryPolicy? = nil) {
+            self.name = name; self.timeout = timeout; self.retry = retry
+        }
     }
 
     /// `cores` servers that serve work by processor sharing or first come, first served.
@@ -83,11 +92,19 @@ public struct Model: Sendable {
         /// 24-hour TTL would otherwise spend the whole run filling (a cold cache), which is not
         /// the system a capacity planner asks about.
         public var warmLookupRate: Double?
+        /// A key that becomes hot during the run (nil: none).
+        public var flash: FlashCrowd?
+        /// Request coalescing: a miss on a key whose fill is already under way waits for that
+        /// fill and continues as a hit, instead of going to the backend too (one fill per key
+        /// in flight). Without it, every concurrent miss of a hot key that just expired goes
+        /// to the backend: a cache stampede.
+        public var coalesce: Bool
         public init(name: String, keys: Int, zipf: Double, ttl: Double?, capacity: Int?, streamName: String,
-                    hotShares: [Double] = [], warmLookupRate: Double? = nil) {
+                    hotShares: [Double] = [], warmLookupRate: Double? = nil, flash: FlashCrowd? = nil,
+                    coalesce: Bool = false) {
             self.name = name; self.keys = keys; self.zipf = zipf; self.ttl = ttl
             self.capacity = capacity; self.streamName = streamName; self.hotShares = hotShares
-            self.warmLookupRate = warmLookupRate
+            self.warmLookupRate = warmLookupRate; self.flash = flash; self.coalesce = coalesce
         }
 
         /// The keys' probabilities grouped by popularity (`ZipfPopularity.groups`): the hot keys
@@ -129,6 +146,13 @@ public struct Model: Sendable {
         /// Which of a request's `Model.instanceSlots` slots holds this router's choice: routers
         /// that one request passes through together need different slots.
         public var slot: Int
+        /// Per instance, the index of its `Component` (empty: instances never fail). Health
+        /// checks probe it; autoscaling reads its first CPU.
+        public var components: [Int] = []
+        public var healthCheck: HealthCheck?
+        /// With autoscaling, `instances` is the most there can be; `autoscaling.initial` are in
+        /// service at the start.
+        public var autoscaling: Autoscaling?
         public init(name: String, policy: Policy, instances: Int, streamName: String, slot: Int = 0) {
             self.name = name; self.policy = policy; self.instances = instances; self.streamName = streamName
             self.slot = slot
@@ -182,6 +206,8 @@ public struct Model: Sendable {
         /// Probabilistic jump (see `BranchTable`).
         case branch(table: Int)
         case jump(to: Int)
+        /// The request fails (an injected error: a flaky dependency, a bug).
+        case fail
         /// The request is complete.
         case done
     }
