@@ -2,7 +2,11 @@
 struct CPUState {
     let cores: Int32
     let ps: Bool
-    let capacity: Int32
+    /// Most requests at once: the configured capacity, or 0 while its component is down.
+    var capacity: Int32
+    let configuredCapacity: Int32
+    /// Its component is down: arrivals are refused.
+    var down = false
     /// Requests at the CPU, waiting or in service.
     var n: Int32 = 0
     var lastChange: Double = 0
@@ -23,6 +27,7 @@ struct CPUState {
         cores = Int32(cpu.cores)
         ps = cpu.discipline == .ps
         capacity = Int32(clamping: cpu.capacity ?? Int(Int32.max))
+        configuredCapacity = capacity
     }
 
     /// Adds the time since the last change to the time-weighted areas.
@@ -57,13 +62,17 @@ struct DelayState {
 }
 
 struct PoolState {
-    let capacity: Int32
+    /// Units: the configured number, or 0 while its component is down.
+    var capacity: Int32
+    let configuredCapacity: Int32
+    /// Its component is down: requests that would wait are refused.
+    var down = false
     var inUse: Int32 = 0
     var waiting = Fifo()
     var lastChange: Double = 0
     var stats = ReplicationResult.PoolResult()
 
-    init(capacity: Int32) { self.capacity = capacity }
+    init(capacity: Int32) { self.capacity = capacity; configuredCapacity = capacity }
 
     @inline(__always)
     mutating func account(until time: Double) {
@@ -100,7 +109,7 @@ extension Engine {
         } else if cpus[index].n < cpus[index].cores {
             cpus[index].n += 1
             cpus[index].stats.started += 1
-            queue.schedule(.serviceDone, at: now + work, target: slot)
+            queue.schedule(.serviceDone, at: now + work, target: slot, generation: requests[Int(slot)].generation)
         } else {
             cpus[index].n += 1
             cpus[index].stats.waited += 1
@@ -120,7 +129,7 @@ extension Engine {
             let waiter = requests[Int(next)]
             cpus[index].stats.started += 1
             cpus[index].stats.sumWait += now - waiter.visitStart
-            queue.schedule(.serviceDone, at: now + waiter.work, target: next)
+            queue.schedule(.serviceDone, at: now + waiter.work, target: next, generation: waiter.generation)
         }
     }
 
@@ -165,7 +174,7 @@ extension Engine {
         delays[index].account(until: now)
         delays[index].n += 1
         delays[index].stats.arrivals += 1
-        queue.schedule(.serviceDone, at: now + work, target: slot)
+        queue.schedule(.serviceDone, at: now + work, target: slot, generation: requests[Int(slot)].generation)
     }
 
     @inline(__always)
@@ -178,20 +187,24 @@ extension Engine {
 
     // MARK: Pool
 
+    enum Acquisition { case acquired, waiting, refused }
+
     /// Takes a unit of pool `index` for request `slot`.
     ///
-    /// - Returns: true when the unit was free; false when the request now waits in FIFO order
-    ///   (a `resume` event continues it once a unit is handed over).
-    mutating func acquire(pool index: Int, slot: Int32) -> Bool {
+    /// - Returns: `acquired` when a unit was free; `waiting` when the request now waits in
+    ///   FIFO order (a `resume` event continues it once a unit is handed over); `refused` when
+    ///   the pool's component is down.
+    mutating func acquire(pool index: Int, slot: Int32) -> Acquisition {
         pools[index].account(until: now)
         if pools[index].inUse < pools[index].capacity && pools[index].waiting.isEmpty {
             pools[index].inUse += 1
             pools[index].stats.acquisitions += 1
-            return true
+            return .acquired
         }
+        if pools[index].down { return .refused }
         pools[index].stats.waited += 1
         pools[index].waiting.push(slot)
-        return false
+        return .waiting
     }
 
     /// Gives a unit of pool `index` back; the first waiter, if any, takes it over.
@@ -200,7 +213,7 @@ extension Engine {
         if let next = pools[index].waiting.pop() {
             pools[index].stats.acquisitions += 1
             pools[index].stats.sumWait += now - requests[Int(next)].visitStart
-            queue.schedule(.resume, at: now, target: next)
+            queue.schedule(.resume, at: now, target: next, generation: requests[Int(next)].generation)
         } else {
             pools[index].inUse -= 1
         }

@@ -42,7 +42,7 @@ struct Engine {
     let streams: [RandomStream]
     let samplers: [BorrowedSampler]
     let branchTables: [BranchState]
-    let sources: [SourceState]
+    var sources: [SourceState]
 
     // Components.
     var cpus: [CPUState]
@@ -53,6 +53,8 @@ struct Engine {
 
     /// Client timeout per class (infinity: none).
     let timeouts: [Double]
+    /// What changes during the run: profile, faults, health checks, autoscaling, retries.
+    var dynamics: DynamicsState
     /// Per router, the slot of a request's `instances` that holds its choice.
     let routerSlots: [Int]
 
@@ -102,11 +104,14 @@ struct Engine {
             return BranchState(cumulative: cumulative, targets: table.targets.map(Int32.init),
                                stream: BorrowedStream(stream(table.streamName)))
         }
+        // With a rate profile, open arrivals are candidates at the profile's highest rate,
+        // thinned to the rate of the moment (`openArrival`).
+        let peak = model.profile?.maximum ?? 1
         sources = model.sources.map { source in
             switch source {
             case let .open(classIndex, rate, entry, streamName):
                 return SourceState(classIndex: Int32(classIndex), entry: Int32(entry), closed: false,
-                                   meanGap: rate > 0 ? 1 / rate : .infinity, think: -1,
+                                   meanGap: rate * peak > 0 ? 1 / (rate * peak) : .infinity, think: -1,
                                    stream: BorrowedStream(stream(streamName)))
             case let .closed(classIndex, _, think, entry):
                 return SourceState(classIndex: Int32(classIndex), entry: Int32(entry), closed: true,
@@ -133,11 +138,13 @@ struct Engine {
             return state
         }
         routers = model.routers.map { RouterState($0, stream: stream($0.streamName)) }
+        dynamics = DynamicsState(model, stream: stream)
         streams = all
 
         classes = Array(repeating: .init(), count: model.classes.count)
         windows = WindowRecorder(edges: WindowRecorder.edges(duration: duration, warmup: warmup, width: window),
-                                 cpus: model.cpus.count, pools: model.pools.count, caches: model.caches.count)
+                                 cpus: model.cpus.count, pools: model.pools.count, caches: model.caches.count,
+                                 routers: model.routers.count)
     }
 
     /// Runs the replication to its end (or to a limit) and returns what it measured.
@@ -159,13 +166,24 @@ struct Engine {
             switch event.kind {
             case .arrival: openArrival(source: Int(event.target))
             case .thinkDone: startRequest(source: Int(event.target))
-            case .serviceDone: serviceDone(slot: event.target)
+            case .serviceDone:
+                if requests[Int(event.target)].generation == event.generation { serviceDone(slot: event.target) }
             case .psDone: psDone(cpu: Int(event.target), generation: event.generation)
             case .resume:
-                requests[Int(event.target)].step += 1
-                execute(slot: event.target)
+                if requests[Int(event.target)].generation == event.generation {
+                    requests[Int(event.target)].step += 1
+                    execute(slot: event.target)
+                }
             case .warmupEnd: restartStatistics()
             case .timeout: clientTimeout(slot: event.target, generation: event.generation)
+            case .retry: startRetry(slot: event.target, generation: event.generation)
+            case .proceed:
+                if requests[Int(event.target)].generation == event.generation { execute(slot: event.target) }
+            case .fault: fault(Int(event.target), starts: event.generation == 0)
+            case .healthCheck: healthCheck(router: Int(event.target))
+            case .autoscale: autoscale(router: Int(event.target))
+            case .provisioned: provisioned(router: Int(event.target), instance: Int(event.generation))
+            case .population: followPopulation()
             }
             #if SCALESIM_CHECKS
             checkInvariants()
@@ -200,6 +218,7 @@ struct Engine {
         result.pools = pools.map(\.stats)
         result.caches = caches.map(\.stats)
         result.routers = routers.map(\.stats)
+        result.markers = dynamics.markers
         result.events = events
         result.measuredTime = max(0, end - warmup)
         return result
@@ -210,15 +229,18 @@ struct Engine {
         for (index, source) in model.sources.enumerated() {
             switch source {
             case .open(_, let rate, _, _):
-                if rate > 0 {
+                if rate * (model.profile?.maximum ?? 1) > 0 {
                     queue.schedule(.arrival, at: sources[index].nextGap(), target: Int32(index))
                 }
             case let .closed(_, size, think, _), let .sessions(size, think, _, _):
-                for _ in 0..<size {
+                let users = model.profile.map { Int(($0.factor(at: 0) * Double(size)).rounded()) } ?? size
+                sources[index].users = users
+                for _ in 0..<users {
                     queue.schedule(.thinkDone, at: samplers[think].next(), target: Int32(index))
                 }
             }
         }
+        startDynamics()
     }
 
     // MARK: Sources and requests
@@ -226,14 +248,32 @@ struct Engine {
     @inline(__always)
     private mutating func openArrival(source: Int) {
         queue.schedule(.arrival, at: now + sources[source].nextGap(), target: Int32(source))
+        if let thinning = dynamics.thinning, thinning.stream.uniform() * thinning.peak >= thinning.profile.factor(at: now) {
+            return  // thinned out: the rate now is below the peak's
+        }
         startRequest(source: source)
     }
 
     private mutating func startRequest(source: Int) {
         let s = sources[source]
+        if s.closed && s.retiring > 0 {
+            // The profile wants fewer users: this one leaves instead of sending.
+            sources[source].retiring -= 1
+            sources[source].users -= 1
+            return
+        }
         let (classIndex, entry) = s.mix == nil ? (s.classIndex, s.entry) : s.drawFromMix()
-        var request = Request(classIndex: classIndex, step: entry, source: Int32(source),
-                              start: now, visitStart: now)
+        let slot = allocate(Request(classIndex: classIndex, step: entry, source: Int32(source),
+                                    entry: entry, start: now, visitStart: now))
+        classes[Int(classIndex)].arrivals += 1
+        dynamics.firstAttempt(classIndex: Int(classIndex))
+        scheduleTimeout(slot: slot)
+        execute(slot: slot)
+    }
+
+    /// Puts `request` in a free slot (its generation carries on from the slot's last life).
+    mutating func allocate(_ request: Request) -> Int32 {
+        var request = request
         let slot: Int32
         if let reused = free.popLast() {
             slot = reused
@@ -244,56 +284,70 @@ struct Engine {
             requests.append(request)
         }
         inFlight += 1
-        classes[Int(classIndex)].arrivals += 1
-        let timeout = timeouts[Int(classIndex)]
-        if timeout < .infinity {
-            queue.schedule(.timeout, at: now + timeout, target: slot, generation: request.generation)
-        }
-        execute(slot: slot)
+        return slot
     }
 
-    /// Ends a request: records its latency (or its error) and lets a closed user think again.
-    private mutating func finish(slot: Int32, failed: Bool) {
+    /// The client of request `slot` will give up after its class's timeout, if it has one.
+    mutating func scheduleTimeout(slot: Int32) {
+        let timeout = timeouts[Int(requests[Int(slot)].classIndex)]
+        if timeout < .infinity {
+            queue.schedule(.timeout, at: now + timeout, target: slot, generation: requests[Int(slot)].generation)
+        }
+    }
+
+    /// Ends a request: records its latency, or retries it or records its error, and lets a
+    /// closed user think again.
+    mutating func finish(slot: Int32, failed: Bool) {
         let request = requests[Int(slot)]
         let c = Int(request.classIndex)
-        // A new life for the slot: any timeout still pending for this request is now stale.
+        // A new life for the slot: any event still pending for this request is now stale.
         requests[Int(slot)].generation &+= 1
+        if request.leads != 0 { handOverFill(from: slot) }
+        free.append(slot)
+        inFlight -= 1
         if request.timedOut {
-            // The client already counted it as an error and moved on.
-            classes[c].abandonedCompleted += 1
-            free.append(slot)
-            inFlight -= 1
+            // The client already counted it (an error or a retry) and moved on.
+            if !failed && !request.killed { classes[c].abandonedCompleted += 1 }
             return
         }
         if failed {
-            classes[c].errors += 1
+            clientSeesFailure(request)
         } else {
             classes[c].completed += 1
             let latency = now - request.start, micros = LatencyRecorder.microseconds(latency)
             classes[c].latency.record(latency, microseconds: micros)
             windows.record(microseconds: micros)
+            clientDone(request)
         }
+    }
+
+    /// The client of `request` got an error: it retries if its policy and budget allow,
+    /// otherwise the request has failed for good.
+    mutating func clientSeesFailure(_ request: Request) {
+        if !retry(request) {
+            classes[Int(request.classIndex)].errors += 1
+            clientDone(request)
+        }
+    }
+
+    /// The client of `request` is done with it: a closed user thinks again.
+    @inline(__always)
+    mutating func clientDone(_ request: Request) {
         let source = sources[Int(request.source)]
         if source.closed {
             queue.schedule(.thinkDone, at: now + samplers[Int(source.think)].next(), target: request.source)
         }
-        free.append(slot)
-        inFlight -= 1
     }
 
     /// The client of request `slot` gives up, if that request is still the one waiting: it
-    /// counts as an error, and a closed user thinks again; the servers go on with the work.
+    /// counts as an error (or is retried), and a closed user thinks again; the servers go on
+    /// with the work.
     private mutating func clientTimeout(slot: Int32, generation: UInt32) {
         let request = requests[Int(slot)]
         guard request.generation == generation, !request.timedOut else { return }
         requests[Int(slot)].timedOut = true
-        let c = Int(request.classIndex)
-        classes[c].errors += 1
-        classes[c].timeouts += 1
-        let source = sources[Int(request.source)]
-        if source.closed {
-            queue.schedule(.thinkDone, at: now + samplers[Int(source.think)].next(), target: request.source)
-        }
+        classes[Int(request.classIndex)].timeouts += 1
+        clientSeesFailure(request)
     }
 
     /// The instance that router `on` chose for `request` (0 without a router).
@@ -308,6 +362,12 @@ struct Engine {
     /// Runs request `slot`'s program from its current step until it must wait or ends.
     mutating func execute(slot: Int32) {
         let s = Int(slot)
+        if requests[s].killed {
+            // A component it held failed; its client has been told already.
+            releaseHeld(slot: slot)
+            finish(slot: slot, failed: true)
+            return
+        }
         while true {
             switch steps[Int(requests[s].step)] {
             case let .use(server, sampler, on):
@@ -318,6 +378,7 @@ struct Engine {
                 switch server {
                 case .cpu(let base):
                     if !arriveAtCPU(base + offset, slot: slot, work: work) {
+                        if cpus[base + offset].down { classes[Int(requests[s].classIndex)].failures += 1 }
                         releaseHeld(slot: slot)
                         finish(slot: slot, failed: true)
                     }
@@ -328,27 +389,47 @@ struct Engine {
             case let .acquire(base, on):
                 let pool = base + instance(of: requests[s], on: on)
                 requests[s].visitStart = now
-                if !acquire(pool: pool, slot: slot) { return }
-                requests[s].step += 1
+                switch acquire(pool: pool, slot: slot) {
+                case .acquired: requests[s].step += 1
+                case .waiting: return
+                case .refused:
+                    classes[Int(requests[s].classIndex)].failures += 1
+                    releaseHeld(slot: slot)
+                    finish(slot: slot, failed: true)
+                    return
+                }
             case let .release(base, on):
                 release(pool: base + instance(of: requests[s], on: on))
                 requests[s].step += 1
             case .route(let router):
                 let chosen = routers[router].pick()
+                guard chosen >= 0 else {
+                    // No instance in rotation: the load balancer answers 503.
+                    classes[Int(requests[s].classIndex)].failures += 1
+                    releaseHeld(slot: slot)
+                    finish(slot: slot, failed: true)
+                    return
+                }
                 requests[s].setInstance(chosen, slot: routerSlots[router])
                 requests[s].step += 1
             case .leave(let router):
                 routers[router].active[instance(of: requests[s], on: router)] -= 1
                 requests[s].step += 1
             case let .lookup(cache, hit, miss):
-                let key = caches[cache].drawKey()
+                let key = caches[cache].drawKey(now: now)
                 requests[s].key = Int32(key)
                 let isHit = caches[cache].lookup(key, now: now)
                 caches[cache].stats.lookups += 1
-                if isHit { caches[cache].stats.hits += 1 }
-                requests[s].step = Int32(isHit ? hit : miss)
+                if isHit {
+                    caches[cache].stats.hits += 1
+                    requests[s].step = Int32(hit)
+                } else {
+                    if caches[cache].special && !specialMiss(cache: cache, key: key, slot: slot) { return }
+                    requests[s].step = Int32(miss)
+                }
             case .fill(let cache):
                 caches[cache].fill(Int(requests[s].key), now: now)
+                if requests[s].leads != 0 { wakeWaiters(of: slot) }
                 requests[s].step += 1
             case .branch(let table):
                 let target = branchTables[table].draw()
@@ -391,12 +472,13 @@ struct Engine {
     private mutating func restartStatistics() {
         closeStatistics(at: now)
         windows.read(windowTotals(at: now))
+        offsetAutoscalers()
         for i in classes.indices { classes[i] = .init() }
         for i in cpus.indices { cpus[i].stats = .init() }
         for i in delays.indices { delays[i].stats = .init() }
         for i in pools.indices { pools[i].stats = .init() }
         for i in caches.indices { caches[i].stats = .init() }
-        for i in routers.indices { routers[i].stats.picks = Array(repeating: 0, count: routers[i].active.count) }
+        for i in routers.indices { routers[i].restartStatistics() }
         windows.rebase(windowTotals(at: now))
     }
 
@@ -405,6 +487,7 @@ struct Engine {
         for i in cpus.indices { cpus[i].account(until: time) }
         for i in delays.indices { delays[i].account(until: time) }
         for i in pools.indices { pools[i].account(until: time) }
+        for i in routers.indices { routers[i].account(until: time) }
     }
 }
 
@@ -415,7 +498,8 @@ extension Engine {
         precondition(inFlight >= 0 && inFlight == requests.count - free.count,
                      "requests in flight \(inFlight) but \(requests.count) slots with \(free.count) free")
         for (i, cpu) in cpus.enumerated() {
-            precondition(cpu.n >= 0 && cpu.n <= cpu.capacity, "cpu \(i): \(cpu.n) requests, capacity \(cpu.capacity)")
+            precondition(cpu.n >= 0 && cpu.n <= cpu.configuredCapacity, "cpu \(i): \(cpu.n) requests, capacity \(cpu.configuredCapacity)")
+            precondition(!cpu.down || cpu.n == 0, "cpu \(i) is down with \(cpu.n) requests")
             if cpu.ps {
                 precondition(cpu.jobs.count == Int(cpu.n), "ps cpu \(i): \(cpu.jobs.count) jobs but n = \(cpu.n)")
             } else {
@@ -425,9 +509,9 @@ extension Engine {
         }
         for (i, delay) in delays.enumerated() { precondition(delay.n >= 0, "delay \(i): \(delay.n) requests") }
         for (i, pool) in pools.enumerated() {
-            precondition(pool.inUse >= 0 && pool.inUse <= pool.capacity,
-                         "pool \(i): \(pool.inUse) in use of \(pool.capacity)")
-            precondition(pool.waiting.isEmpty || pool.inUse == pool.capacity,
+            precondition(pool.inUse >= 0 && pool.inUse <= pool.configuredCapacity,
+                         "pool \(i): \(pool.inUse) in use of \(pool.configuredCapacity)")
+            precondition(pool.waiting.isEmpty || (pool.inUse == pool.capacity && !pool.down),
                          "pool \(i): \(pool.waiting.count) wait while \(pool.inUse) of \(pool.capacity) are in use")
         }
         for (i, router) in routers.enumerated() {
@@ -453,6 +537,17 @@ struct Request {
     var generation: UInt32 = 0
     /// The client gave up: the servers finish the work, but nobody counts it.
     var timedOut = false
+    /// A component it held failed: it ends (uncounted) at its next step.
+    var killed = false
+    /// Which attempt this is (0: the first; a retry is a new request).
+    var attempt: UInt8 = 0
+    /// 1 + the cache whose fill for `key` it leads (coalescing), 0 when none.
+    var leads: Int16 = 0
+    /// The step its program started at (a retry starts there again).
+    var entry: Int32
+    /// The next request waiting for the same fill (coalescing), -1 at the end.
+    var nextWaiter: Int32 = -1
+    /// When the first attempt arrived: latency is measured from here.
     var start: Double
     /// When it arrived at its current resource.
     var visitStart: Double
@@ -478,6 +573,10 @@ struct SourceState {
     var meanGap: Double
     var think: Int32
     var stream: BorrowedStream?
+    /// Closed: users in the population now, and how many of them leave at their next think's
+    /// end (the rate profile wants fewer).
+    var users = 0
+    var retiring = 0
     /// The classes a session user chooses from, nil for a source of one class.
     var mix: Mix? = nil
 

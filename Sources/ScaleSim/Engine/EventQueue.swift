@@ -16,6 +16,21 @@ enum EventKind: UInt8 {
     /// The client of request `target` gives up (valid while `generation` matches the
     /// request's: the slot may hold a later request by then).
     case timeout
+    /// Request `target` (a new attempt, valid while `generation` matches) is retried.
+    case retry
+    /// Request `target` goes on from its current step (a coalesced miss whose fill arrived;
+    /// valid while `generation` matches).
+    case proceed
+    /// Fault `target` starts (`generation` 0) or ends (1).
+    case fault
+    /// Router `target`'s load balancer probes its instances.
+    case healthCheck
+    /// Router `target`'s autoscaler evaluates its metric.
+    case autoscale
+    /// Instance `generation` of router `target` is provisioned and takes traffic.
+    case provisioned
+    /// Closed sources follow the rate profile's user count.
+    case population
 }
 
 /// A future event: a small value ordered by `(time, sequence)`.

@@ -8,6 +8,9 @@ struct Fifo {
 
     var isEmpty: Bool { count == 0 }
 
+    /// The queued slots, first out first.
+    var elements: [Int32] { (0..<count).map { buffer[(head + $0) % buffer.count] } }
+
 
     mutating func push(_ slot: Int32) {
         if count == buffer.count { grow() }

@@ -33,6 +33,8 @@ struct WindowRecorder {
         var poolInUseArea: [Double] = []
         var cacheLookups: [UInt64] = []
         var cacheHits: [UInt64] = []
+        var retries: UInt64 = 0
+        var routerInstanceArea: [Double] = []
     }
 
     /// The window edges, from 0 to the duration; window `i` is `[edges[i], edges[i + 1])`.
@@ -48,11 +50,12 @@ struct WindowRecorder {
     /// The windows closed so far.
     private(set) var closed: [ReplicationResult.Window] = []
 
-    init(edges: [Double], cpus: Int, pools: Int, caches: Int) {
+    init(edges: [Double], cpus: Int, pools: Int, caches: Int, routers: Int = 0) {
         precondition(edges.count >= 2, "a run has at least one window")
         self.edges = edges
         base = Totals(cpuBusyArea: Array(repeating: 0, count: cpus), poolInUseArea: Array(repeating: 0, count: pools),
-                      cacheLookups: Array(repeating: 0, count: caches), cacheHits: Array(repeating: 0, count: caches))
+                      cacheLookups: Array(repeating: 0, count: caches), cacheHits: Array(repeating: 0, count: caches),
+                      routerInstanceArea: Array(repeating: 0, count: routers))
         gathered = Self.empty(start: edges[0], end: edges[1], like: base)
         closed.reserveCapacity(edges.count - 1)
     }
@@ -63,6 +66,7 @@ struct WindowRecorder {
         window.poolInUseArea = Array(repeating: 0, count: totals.poolInUseArea.count)
         window.cacheLookups = Array(repeating: 0, count: totals.cacheLookups.count)
         window.cacheHits = Array(repeating: 0, count: totals.cacheHits.count)
+        window.routerInstanceArea = Array(repeating: 0, count: totals.routerInstanceArea.count)
         return window
     }
 
@@ -83,6 +87,10 @@ struct WindowRecorder {
         gathered.errors += totals.errors &- base.errors
         gathered.timeouts += totals.timeouts &- base.timeouts
         gathered.latencySum += totals.latencySum - base.latencySum
+        gathered.retries += totals.retries &- base.retries
+        for i in totals.routerInstanceArea.indices {
+            gathered.routerInstanceArea[i] += totals.routerInstanceArea[i] - base.routerInstanceArea[i]
+        }
         for i in totals.cpuBusyArea.indices { gathered.cpuBusyArea[i] += totals.cpuBusyArea[i] - base.cpuBusyArea[i] }
         for i in totals.poolInUseArea.indices { gathered.poolInUseArea[i] += totals.poolInUseArea[i] - base.poolInUseArea[i] }
         for i in totals.cacheLookups.indices {
@@ -157,6 +165,11 @@ extension Engine {
             totals.errors += c.errors
             totals.timeouts += c.timeouts
             totals.latencySum += c.latency.sum
+            totals.retries += c.retries
+        }
+        totals.routerInstanceArea = routers.map { router in
+            let dt = time - router.lastChange
+            return dt > 0 ? router.stats.instanceArea + dt * Double(router.rotation.count) : router.stats.instanceArea
         }
         // The same products `account(until:)` would add.
         totals.cpuBusyArea = cpus.map { cpu in
