@@ -94,6 +94,10 @@ struct ProgramPath {
                 guard target > step else { return false }
                 step = target
                 continue
+            case .ifHotKey:
+                // The hot keys' own fetches are left out: in the steady state a hot key is
+                // fetched a few times per TTL (once with coalescing), a negligible share.
+                break
             case .done, .fail:
                 // A failed request's work up to here loads the resources all the same.
                 paths.append(path)

@@ -72,7 +72,7 @@ struct Sojourns {
         case .delay:
             return Time(mean: m, variance: v, fixed: certain)
         case .cpu(let base):
-            let n = on.map { model.routers[$0].instances } ?? 1
+            let n = on.map { model.routers[$0].serving } ?? 1
             var total = Time(mean: 0, variance: 0, fixed: certain)
             for cpu in cpus[base..<base + n] {
                 let t = Self.cpuVisit(cpu, mean: m, variance: v)

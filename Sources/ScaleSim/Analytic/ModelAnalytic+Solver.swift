@@ -82,8 +82,9 @@ struct ModelAnalyticSolver {
 
     // MARK: One evaluation
 
-    /// The number of instances a step with `on` spreads over.
-    func instances(_ on: Int?) -> Int { on.map { model.routers[$0].instances } ?? 1 }
+    /// The number of instances a step with `on` spreads over (an autoscaled router's initial
+    /// count: the model is the steady state before anything changes).
+    func instances(_ on: Int?) -> Int { on.map { model.routers[$0].serving } ?? 1 }
 
     /// The model at source rates `rates`; `full: false` stops after the resources (no latency
     /// distribution), which is all a stability check needs.

@@ -33,6 +33,9 @@
 ///
 /// Not modelled here (the simulation has them): client timeouts that free a client while the
 /// servers work on, blocking at a CPU's capacity, warm-up (the model is the steady state).
+/// Nor what changes during a run: the model is the steady state at the base rate (a rate
+/// profile's factor 1), with every component up, an autoscaled router at its initial count
+/// of instances, and no retries.
 public struct ModelAnalytic: Sendable {
     /// Predicted figures of one CPU, delay centre or pool.
     public struct Station: Sendable {

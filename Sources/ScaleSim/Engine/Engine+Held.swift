@@ -45,6 +45,9 @@ extension Model {
                 for target in branches[table].targets { work.append((target, holding)) }
             case .jump(let to):
                 work.append((to, holding))
+            case let .ifHotKey(_, to):
+                work.append((to, holding))
+                work.append((step + 1, holding))
             case .done, .fail:
                 break
             }

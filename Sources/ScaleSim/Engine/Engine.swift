@@ -440,6 +440,8 @@ struct Engine {
                 requests[s].step = target
             case .jump(let to):
                 requests[s].step = Int32(to)
+            case let .ifHotKey(cache, to):
+                requests[s].step = caches[cache].isHot(Int(requests[s].key)) ? Int32(to) : requests[s].step + 1
             case .fail:
                 releaseHeld(slot: slot)
                 finish(slot: slot, failed: true)

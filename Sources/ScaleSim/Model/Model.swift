@@ -153,6 +153,8 @@ public struct Model: Sendable {
         /// With autoscaling, `instances` is the most there can be; `autoscaling.initial` are in
         /// service at the start.
         public var autoscaling: Autoscaling?
+        /// Instances in service at the start: all of them, or the autoscaler's initial count.
+        public var serving: Int { autoscaling?.initial ?? instances }
         public init(name: String, policy: Policy, instances: Int, streamName: String, slot: Int = 0) {
             self.name = name; self.policy = policy; self.instances = instances; self.streamName = streamName
             self.slot = slot
@@ -208,6 +210,10 @@ public struct Model: Sendable {
         case jump(to: Int)
         /// The request fails (an injected error: a flaky dependency, a bug).
         case fail
+        /// Jump to `to` when the key the request drew from `caches[cache]` is one of its hot
+        /// keys (or its flash crowd's key); otherwise go on. A hot key can cost more to fetch
+        /// than the others (a celebrity's follower count).
+        case ifHotKey(cache: Int, to: Int)
         /// The request is complete.
         case done
     }

@@ -307,6 +307,24 @@ import Testing
         }
     }
 
+    /// `ifHotKey` takes the hot key's lookups (a binomial share) to their own path.
+    @Test func hotKeysTakeTheirOwnPath() {
+        let seed: UInt64 = 46
+        var b = ModelBuilder("hot path")
+        b.requestClass("req")
+        b.model.caches.append(.init(name: "cache", keys: 1000, zipf: 1, ttl: 1, capacity: nil, streamName: "keys", hotShares: [0.25]))
+        let cold = b.delay("cold"), hot = b.delay("hot")
+        let d = b.sampler(.deterministic(value: 0.001), stream: "d")
+        b.open(rate: 100, entry: b.program([.lookup(cache: 0, hit: 1, miss: 1), .ifHotKey(cache: 0, to: 4),
+                                            .use(.delay(cold), sampler: d, on: nil), .done,
+                                            .use(.delay(hot), sampler: d, on: nil), .done]))
+        var engine = Engine(model: b.model, seed: seed, replication: 0, duration: 1000, warmup: 0)
+        let result = engine.run()
+        let n = Double(result.caches[0].lookups), share = Double(result.delays[hot].arrivals) / n
+        #expect(abs(share - 0.25) < 3.29 * (0.25 * 0.75 / n).squareRoot(), "hot share \(share) of \(n) (seed \(seed))")
+        #expect(result.delays[cold].arrivals + result.delays[hot].arrivals == result.caches[0].lookups)
+    }
+
     /// One hot key with a 1 s TTL whose fill takes 0.2 s at 500 lookups/s: without coalescing
     /// about 100 lookups miss per expiry; with it, one fill per expiry (at most one per TTL
     /// plus the fill time, and one at the start).
