@@ -16,9 +16,9 @@ extension ArchitectureScenario {
     /// non-empty). See `ArchitectureScenario.jsonSchema` and the README for every key.
     ///
     /// A stage with `"extends": "<earlier stage>"` is the earlier stage's JSON deep-merged with
-    /// its own (objects merge key by key, arrays and scalars replace, `null` removes), then
-    /// checked as a whole. A problem in a value the stage inherited is reported at the stage
-    /// that wrote it.
+    /// its own (objects merge key by key, arrays and scalars replace, `null` removes; a
+    /// `profile` is replaced whole and its `null` means "constant"), then checked as a whole.
+    /// A problem in a value the stage inherited is reported at the stage that wrote it.
     ///
     /// - Throws: `ScenarioError` listing every problem with its JSON path.
     public static func decode(_ value: JSONValue) throws(ScenarioError) -> ArchitectureScenario {
@@ -38,10 +38,11 @@ struct ArchitectureDecoder {
     static let topLevelKeys = ["$schema", "kind", "name", "seed", "run", "notes", "slo", "workload", "stages"]
     static let sloKeys = ["p99", "errorRate"]
     static let workloadKeys = ["users", "activeShare", "requestsPerActiveUserPerMinute", "thinkTime", "userKeys", "images",
-                               "hotKeys", "regions", "classes", "notes"]
+                               "hotKeys", "regions", "classes", "profile", "notes"]
     static let classKeys = ["name", "share", "kind", "apiCpu", "cacheKey", "dbReads", "queryCpu", "dbWrites",
-                            "writeCpu", "requestBytes", "responseBytes", "timeout", "notes"]
+                            "writeCpu", "requestBytes", "responseBytes", "timeout", "retries", "notes"]
     static let regionKeys = ["name", "share", "latencyToDataCentre", "latencyToEdge", "notes"]
+    static let hotKeyKeys = ["name", "share", "from", "until", "notes"]
 
     let log: IssueLog
 
@@ -119,6 +120,7 @@ struct ArchitectureDecoder {
             $0.array(nonEmpty: true, of: "region")?.map(readRegion)
         }
         let classes = object.required("classes")?.array(nonEmpty: true, of: "request class")?.map(readClass)
+        let profile = object.optional("profile").map(readProfile)
 
         if let hotKeys, let list = object.optional("hotKeys") {
             let shares = hotKeys.compactMap { $0?.share }
@@ -127,6 +129,7 @@ struct ArchitectureDecoder {
                 list.report("the shares of the hot keys must sum to at most 1, got \(JSONValue.numberText(total))")
             }
             checkUniqueNames(hotKeys.map { $0?.name }, list, what: "hot key")
+            checkOneFlashCrowd(list)
         }
         if let regions, let list = object.optional("regions") {
             checkSharesSumToOne(regions.map { $0?.share }, list, what: "regions")
@@ -143,13 +146,15 @@ struct ArchitectureDecoder {
         }
         guard let users, let activeShare, let perMinute, let userKeys, let images, let hotKeys,
               let regions, let classes else { return nil }
+        if let profile, profile == nil { return nil }
         let validHotKeys = hotKeys.compactMap { $0 }
         let validRegions = regions.compactMap { $0 }, validClasses = classes.compactMap { $0 }
         guard validHotKeys.count == hotKeys.count, validRegions.count == regions.count,
               validClasses.count == classes.count else { return nil }
         return Scenario.Workload(users: users, activeShare: activeShare, requestsPerActiveUserPerMinute: perMinute,
                                  thinkTime: thinkTime, userKeys: userKeys, images: images, hotKeys: validHotKeys,
-                                 regions: validRegions, classes: validClasses, notes: object.notes())
+                                 regions: validRegions, classes: validClasses, profile: profile ?? nil,
+                                 notes: object.notes())
     }
 
     /// The region of a workload that lists none: everyone at the data centre's door.
@@ -177,11 +182,12 @@ struct ArchitectureDecoder {
     }
 
     func readHotKey(_ reader: JSONReader) -> Scenario.HotKey? {
-        guard let object = reader.object(allowedKeys: ["name", "share", "notes"], expected: "a hot key object") else { return nil }
+        guard let object = reader.object(allowedKeys: Self.hotKeyKeys, expected: "a hot key object") else { return nil }
         let name = object.required("name")?.string()
         let share = object.required("share")?.number(.probability, expected: "a share")
-        guard let name, let share else { return nil }
-        return Scenario.HotKey(name: name, share: share, notes: object.notes())
+        let flash = readFlashCrowd(object)
+        guard let name, let share, let (from, until) = flash else { return nil }
+        return Scenario.HotKey(name: name, share: share, from: from, until: until, notes: object.notes())
     }
 
     func readRegion(_ reader: JSONReader) -> Scenario.Region? {
@@ -203,9 +209,10 @@ struct ArchitectureDecoder {
     ///
     /// `name`, `share`, `kind` and `apiCpu` are required. `cacheKey` defaults to `"none"`,
     /// `dbReads` and `dbWrites` to 0 (`queryCpu` / `writeCpu` are required when they are
-    /// positive), `requestBytes` and `responseBytes` to 0, `timeout` to 30 s. An image or a
-    /// static asset needs `responseBytes > 0`, an upload `requestBytes > 0`; a class that reads
-    /// a cache key needs `dbReads > 0` (the reads the cache saves).
+    /// positive), `requestBytes` and `responseBytes` to 0, `timeout` to 30 s, `retries` to
+    /// none (see `readRetries`). An image or a static asset needs `responseBytes > 0`, an
+    /// upload `requestBytes > 0`; a class that reads a cache key needs `dbReads > 0` (the
+    /// reads the cache saves).
     func readClass(_ reader: JSONReader) -> Scenario.RequestClass? {
         guard let object = reader.object(allowedKeys: Self.classKeys, expected: "a request class object") else {
             return nil
@@ -228,6 +235,7 @@ struct ArchitectureDecoder {
         let timeout = object.optional("timeout", default: ArchitectureScenario.defaultTimeout) {
             $0.time(NumberRule.positive.limited(to: Scenario.maximumSeconds))
         }
+        let retries = object.optional("retries").map(readRetries)
 
         func needsBytes(_ key: String, _ bytes: Double?, _ what: String) {
             guard bytes == 0 else { return }
@@ -248,10 +256,11 @@ struct ArchitectureDecoder {
 
         guard let name, let share, let kind, let apiCpu, let cacheKey, let dbReads, let dbWrites,
               let queryCpu, let writeCpu, let requestBytes, let responseBytes, let timeout else { return nil }
+        if let retries, retries == nil { return nil }
         return RequestClass(name: name, share: share, kind: kind, apiCpu: apiCpu, cacheKey: cacheKey,
                             dbReads: dbReads, queryCpu: queryCpu, dbWrites: dbWrites, writeCpu: writeCpu,
                             requestBytes: requestBytes, responseBytes: responseBytes, timeout: timeout,
-                            notes: object.notes())
+                            retries: retries ?? nil, notes: object.notes())
     }
 
     /// `queryCpu` / `writeCpu`: required when `count > 0`, otherwise optional and kept as

@@ -140,11 +140,14 @@ enum ArchitectureSchema {
                             "description": "Where the users are; shares sum to 1 (default one region with no latency)."],
                 "classes": ["type": "array", "minItems": 1, "items": ref("requestClass"),
                             "description": "The request mix; shares sum to 1."],
+                "profile": ref("profile", "The load over time in every stage that sets no profile of its own (default constant)."),
                 "notes": ref("notes"),
             ], required: ["users", "activeShare", "classes"], oneOf: ["requestsPerActiveUserPerMinute", "thinkTime"]),
             "hotKey": object("A hot cache key.", [
                 "name": string("The key, e.g. \"user:celebrity\"."),
                 "share": share("Share of all cache reads of user keys that read this key instead."),
+                "from": ref("time", "A flash crowd: the key has no share before this time and its share from then on. At most one hot key has one."),
+                "until": ref("time", "When the flash crowd ends (later than from; default the end of the run)."),
                 "notes": ref("notes"),
             ], required: ["name", "share"]),
             "region": object("A place the users are.", [
@@ -169,8 +172,50 @@ enum ArchitectureSchema {
                 "requestBytes": ref("bytes", "Bytes the client sends (default 0; required for upload)."),
                 "responseBytes": ref("bytes", "Bytes the client receives (default 0; required for image and static_asset)."),
                 "timeout": ref("time", "The client gives up after this long and counts an error (default 30 s)."),
+                "retries": ref("retries", "How the client retries a failed request: an error or its own timeout (default: it does not)."),
                 "notes": ref("notes"),
             ], required: ["name", "share", "kind", "apiCpu"]),
+            "profile": profile,
+            "retries": object("Retries with exponential backoff, optionally limited by a budget.", [
+                "attempts": ["type": "integer", "minimum": 0, "maximum": 100,
+                             "description": "Most retries after the first attempt (required)."],
+                "backoff": ref("time", "The wait before the first retry (required)."),
+                "multiplier": ["type": "number", "minimum": 1, "description": "Each wait is this many times the one before (default 2)."],
+                "cap": ref("time", "Longest wait, at least backoff (default 30 s)."),
+                "jitter": ["type": "boolean", "description": "Full jitter: the wait is uniform up to its bound (default true)."],
+                "budget": ["type": "number", "exclusiveMinimum": 0, "maximum": 1,
+                           "description": "Retries each first attempt earns, a token bucket (default: no budget)."],
+                "budgetBurst": ["type": "number", "minimum": 1, "description": "Most retries the budget saves up (default 10; needs budget)."],
+                "notes": ref("notes"),
+            ], required: ["attempts", "backoff"]),
+            "healthCheck": object("Active health checks: an instance that fails unhealthyThreshold probes in a row leaves the rotation; one that passes healthyThreshold in a row comes back.", [
+                "interval": ref("time", "Time between two probes of an instance (default 10 s)."),
+                "unhealthyThreshold": integer(1, "Failed probes in a row that take an instance out (default 2)."),
+                "healthyThreshold": integer(1, "Passed probes in a row that put it back (default 3)."),
+                "notes": ref("notes"),
+            ]),
+            "autoscaling": object("Target tracking of the API's instance count (needs a loadBalancer; not with a host). api.instances is the count at the start, within min...max.", [
+                "metric": choice(ArchitectureScenario.Stage.Autoscaling.Metric.allCases.map(\.rawValue),
+                                 "What is kept at the target (default cpu): the instances' mean CPU utilization, or requests per second per instance."),
+                "target": ["type": "number", "exclusiveMinimum": 0,
+                           "description": "The metric's target (required): a utilization in (0, 1] for cpu."],
+                "min": integer(1, "Fewest instances (default 1)."),
+                "max": integer(1, "Most instances (required); the API's resources are laid out for them."),
+                "interval": ref("time", "Time between two decisions (default 1 min)."),
+                "cooldown": ref("time", "Time a scale-in waits after a scaling action (default 5 min)."),
+                "provisioningDelay": ref("time", "Time from a scale-out until the new instances take traffic (default 2 min)."),
+                "notes": ref("notes"),
+            ], required: ["target", "max"]),
+            "fault": object("A component that goes down for a while.", [
+                "component": choice(StageDecoder.faultComponents,
+                                    "What fails: an API instance, a read replica, the database primary, a cache node, the CDN edge of a region, or a web host. On a stage with a host, api and database are the one machine."),
+                "instance": integer(0, "Which instance (api, replica, web) or cache node (default 0)."),
+                "region": string("The region whose CDN edge fails (cdn only; default the workload's only region)."),
+                "at": ref("time", "When it goes down."),
+                "duration": ["description": "How long it stays down (> 0).", "anyOf": [["type": "number", "exclusiveMinimum": 0],
+                                                                                     unitString(TimeText.units.map(\.name))]],
+                "notes": ref("notes"),
+            ], required: ["component", "at", "duration"]),
             "stage": stage,
             "host": object("One machine that runs the API and the database, sharing its cores.", [
                 "cores": integer(1, "CPU cores of the machine."),
@@ -183,6 +228,7 @@ enum ArchitectureSchema {
                 "workersPerInstance": integer(1, "Workers per instance; a request holds one until it leaves (default 4 per core)."),
                 "networkBandwidth": ref("bandwidth", "Bandwidth per instance (default 1 Gbit/s)."),
                 "costPerInstancePerHour": cost("Cost of one instance per hour (default 0)."),
+                "autoscaling": ref("autoscaling", "Changes the instance count with the load (default: fixed)."),
                 "notes": ref("notes"),
             ]),
             "loadBalancer": object("Spreads requests over the API instances and web hosts.", [
@@ -190,6 +236,7 @@ enum ArchitectureSchema {
                                  "How an instance is chosen (default round_robin)."),
                 "latency": ref("time", "One-way latency it adds (default 0.25 ms)."),
                 "costPerHour": cost("Cost per hour (default 0)."),
+                "healthCheck": ref("healthCheck", "Health checks of the API instances and web hosts (default none: a failed instance stays in rotation)."),
                 "notes": ref("notes"),
             ]),
             "webHosts": object("Hosts that serve the web client's static files.", [
@@ -212,6 +259,7 @@ enum ArchitectureSchema {
                 "connectionsEach": integer(1, "Connections of each (default: the primary's)."),
                 "replicationLag": ref("time", "How far a replica is behind the primary (default 0)."),
                 "costPerReplicaPerHour": cost("Cost of one replica per hour (default 0)."),
+                "healthCheck": ref("healthCheck", "Health checks of the replicas (default none)."),
                 "notes": ref("notes"),
             ]),
             "cache": object("A key-value cache (Redis-like) in front of the database reads.", [
@@ -220,6 +268,7 @@ enum ArchitectureSchema {
                 "capacityPerNode": integer(1, "Most entries per node, LRU beyond (default unbounded)."),
                 "latency": ref("time", "One-way latency from an API instance (default 0.25 ms)."),
                 "costPerNodePerHour": cost("Cost of one node per hour (default 0)."),
+                "coalesce": ["type": "boolean", "description": "Request coalescing: concurrent misses of one key wait for a single fill (default false)."],
                 "notes": ref("notes"),
             ]),
             "objectStorage": object("Object storage (S3-like) for images: the CDN's origin and the target of uploads.", [
@@ -240,7 +289,7 @@ enum ArchitectureSchema {
     }
 
     static var stage: JSONValue {
-        var schema = object("One architecture. With \"extends\" it is the named earlier stage deep-merged with this object (objects merge key by key, arrays and values replace, null removes a component); name and notes are not inherited.", [
+        var schema = object("One architecture. With \"extends\" it is the named earlier stage deep-merged with this object (objects merge key by key, arrays, values and a profile replace, null removes a component); name and notes are not inherited.", [
             "name": string("Name of the stage in reports (unique)."),
             "extends": string("Name of an earlier stage this one changes."),
             "users": integer(1, "Users in this stage (default: workload.users)."),
@@ -255,12 +304,32 @@ enum ArchitectureSchema {
             "cache": component("cache", "A cache."),
             "objectStorage": component("objectStorage", "Object storage."),
             "cdn": component("cdn", "A CDN."),
+            "profile": ["description": "The load over time in this stage (default the workload's; null: constant).",
+                        "anyOf": [ref("profile"), ["type": "null"]]],
+            "faults": ["type": "array", "items": ref("fault"), "description": "Components that go down during the run (default none)."],
         ], required: ["name"])
         guard case .object(var members) = schema else { return schema }
         members.append(.init("if", ["not": ["required": ["extends"]]]))
         members.append(.init("then", ["required": ["api", "database"]]))
         schema = .object(members)
         return schema
+    }
+
+    static var profile: JSONValue {
+        let factor: JSONValue = ["type": "number", "minimum": 0]
+        return object("A factor on the load over time (times from the start of the run, warm-up included): exactly one of points, spike or daily.", [
+            "points": ["type": "array", "minItems": 1, "description": "A curve through points, times in order (two at one time make a step), constant before the first and after the last.",
+                       "items": object("A point of the curve.", ["at": ref("time"), "factor": factor], required: ["at", "factor"])],
+            "spike": object("1 until at, up to factor over ramp, held for length, back to 1 over ramp.", [
+                "at": ref("time"), "factor": ["type": "number", "exclusiveMinimum": 0],
+                "length": ref("time"), "ramp": ref("time", "Default 0: a step."),
+            ], required: ["at", "factor", "length"]),
+            "daily": object("A cosine between trough and peak, highest at peakAt and every period after.", [
+                "peak": ["type": "number", "exclusiveMinimum": 0], "trough": factor, "peakAt": ref("time"),
+                "period": ref("time", "Default 24 h."),
+            ], required: ["peak", "trough", "peakAt"]),
+            "notes": ref("notes"),
+        ], oneOf: ArchitectureDecoder.profileShapes)
     }
 
     static var distribution: JSONValue {

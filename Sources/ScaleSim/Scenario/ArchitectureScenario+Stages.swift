@@ -3,9 +3,13 @@
 struct StageResolver {
     typealias Stage = ArchitectureScenario.Stage
     static let stageKeys = ["name", "extends", "users", "slo", "notes", "host", "api", "loadBalancer",
-                            "webHosts", "database", "replicas", "cache", "objectStorage", "cdn"]
+                            "webHosts", "database", "replicas", "cache", "objectStorage", "cdn", "profile", "faults"]
     /// Keys a stage never inherits: they describe the stage itself.
     static let ownKeys: Set<String> = ["name", "extends", "notes"]
+    /// Keys whose value a stage replaces whole, `null` included: a profile is one shape (a
+    /// spike does not merge into a curve of points), and `"profile": null` means "no
+    /// profile", unlike an absent key (the workload's profile).
+    static let wholeKeys: Set<String> = ["profile"]
 
     let log: IssueLog
     let slo: ArchitectureScenario.SLO
@@ -156,20 +160,25 @@ struct StageResolver {
     /// scalars replace, and a `null` removes the key. New keys keep the order written.
     ///
     /// Inside `slo` a `null` is kept: there it means "no such target", which differs from an
-    /// absent key (inherit the scenario's target).
+    /// absent key (inherit the scenario's target). The stage's `wholeKeys` are replaced whole,
+    /// `null` kept (`wholeKeys` applies at the top level only).
     static func merge(_ base: [JSONValue.Member], _ override: [JSONValue.Member],
-                      keepingNulls: Bool = false) -> [JSONValue.Member] {
+                      keepingNulls: Bool = false, wholeKeys: Set<String> = wholeKeys) -> [JSONValue.Member] {
         var result = base
         for member in override {
+            let whole = wholeKeys.contains(member.key)
             guard let position = result.firstIndex(where: { $0.key == member.key }) else {
-                if member.value != .null || keepingNulls { result.append(member) }
+                if member.value != .null || keepingNulls || whole { result.append(member) }
                 continue
             }
             switch (result[position].value, member.value) {
+            case _ where whole:
+                result[position].value = member.value
             case (_, .null) where !keepingNulls:
                 result.remove(at: position)
             case (.object(let old), .object(let new)):
-                result[position].value = .object(merge(old, new, keepingNulls: keepingNulls || member.key == "slo"))
+                result[position].value = .object(merge(old, new, keepingNulls: keepingNulls || member.key == "slo",
+                                                       wholeKeys: []))
             default:
                 result[position].value = member.value
             }

@@ -57,6 +57,8 @@ extension ArchitectureScenario {
         public var regions: [Region]
         /// The request mix; shares sum to 1.
         public var classes: [RequestClass]
+        /// The load over time for every stage that does not set its own (nil: constant).
+        public var profile: Profile?
         public var notes: String?
 
         /// Requests per second that `users` users send: users × activeShare × per-minute rate / 60.
@@ -90,6 +92,11 @@ extension ArchitectureScenario {
         public var name: String
         /// Share of the cache reads of classes with `cacheKey == .user` that read this key instead.
         public var share: Double
+        /// When set, a flash crowd: the key has no share before `from` and `share` from then
+        /// (until `until`, nil: the end of the run). At most one hot key has one.
+        public var from: Double?
+        /// Later than `from`; only with `from`.
+        public var until: Double?
         public var notes: String?
     }
 
@@ -130,6 +137,8 @@ extension ArchitectureScenario {
         /// The client gives up after this many seconds (> 0) and counts an error; the server's
         /// work goes on.
         public var timeout: Double
+        /// How the client retries a failed request (nil: it does not).
+        public var retries: Retries?
         public var notes: String?
 
         /// Where a class's requests go.
@@ -184,6 +193,10 @@ extension ArchitectureScenario {
         public var cache: Cache?
         public var objectStorage: ObjectStorage?
         public var cdn: CDN?
+        /// The load over time: the stage's own `profile`, else the workload's (nil: constant).
+        public var profile: ArchitectureScenario.Profile?
+        /// Faults scheduled during the run, each on a component the stage has.
+        public var faults: [Fault] = []
 
         /// One machine that runs the API and the database together (the 1-user stage).
         public struct Host: Sendable, Hashable {
@@ -204,6 +217,9 @@ extension ArchitectureScenario {
             public var networkBandwidth: Double
             public var costPerInstancePerHour: Double
             public var notes: String?
+            /// When set, the count changes during the run: `instances` are in service at the
+            /// start, within `autoscaling.minimum...maximum`. Costs still count `instances`.
+            public var autoscaling: Autoscaling?
         }
 
         /// Spreads requests over the API instances (and the web hosts).
@@ -213,6 +229,9 @@ extension ArchitectureScenario {
             public var latency: Double
             public var costPerHour: Double
             public var notes: String?
+            /// Health checks of the API instances and web hosts (nil: none; a failed
+            /// instance stays in rotation).
+            public var healthCheck: HealthCheck? = nil
 
             public enum Policy: String, Sendable, Hashable, CaseIterable {
                 case random
@@ -254,6 +273,8 @@ extension ArchitectureScenario {
             public var replicationLag: Double
             public var costPerReplicaPerHour: Double
             public var notes: String?
+            /// Health checks of the replicas by whatever spreads reads over them (nil: none).
+            public var healthCheck: HealthCheck? = nil
         }
 
         /// A key-value cache in front of the database reads (Redis-like).
@@ -268,6 +289,8 @@ extension ArchitectureScenario {
             public var latency: Double
             public var costPerNodePerHour: Double
             public var notes: String?
+            /// Request coalescing: concurrent misses of one key wait for a single fill.
+            public var coalesce = false
         }
 
         /// Object storage for images (S3-like): the CDN's origin and the target of uploads.
@@ -301,6 +324,8 @@ extension ArchitectureScenario {
         }
 
         /// The cost per hour of each component the stage has, in a fixed order.
+        ///
+        /// The API is priced at `api.instances`: with autoscaling, the count at the start.
         public var costs: [ComponentCost] {
             var costs: [ComponentCost] = []
             func add(_ component: String, _ perHour: Double?) {

@@ -46,6 +46,15 @@ struct StageDecoder {
         let cache = object.optional("cache").map(readCache)
         let objectStorage = object.optional("objectStorage").map(readObjectStorage)
         let cdn = object.optional("cdn").map(readCDN)
+        let profile = readProfile(object)
+        let faults = object.optional("faults").map { reader in
+            readFaults(reader, targets: FaultTargets(
+                api: api.map { .count($0.autoscaling?.maximum ?? $0.instances) } ?? .unknown,
+                apiScales: api?.autoscaling != nil, onHost: onHost,
+                replicas: Self.extent(replicas) { $0.count }, cacheNodes: Self.extent(cache) { $0.nodes },
+                webHosts: Self.extent(webHosts) { $0.instances }, cdn: Self.extent(cdn) { (_: Stage.CDN) in 1 },
+                regions: workload?.regions.map(\.name)))
+        }
 
         if let api, api.instances > 1, loadBalancer == nil, let instances = object.optional("api").flatMap({ JSONObjectReader.member($0, "instances") }) {
             instances.report("\(api.instances) API instances need a \"loadBalancer\" in front of them")
@@ -57,14 +66,36 @@ struct StageDecoder {
         if let cdnReader = object.optional("cdn"), objectStorage == nil {
             cdnReader.report(#"a CDN needs "objectStorage" as its origin"#)
         }
+        if api?.autoscaling != nil, loadBalancer == nil,
+           let autoscaling = object.optional("api").flatMap({ JSONObjectReader.member($0, "autoscaling") }) {
+            autoscaling.report(#"autoscaling needs a "loadBalancer" to spread requests over the instances"#)
+        }
 
-        guard let name, let users, let slo, let api, let database else { return nil }
+        guard let name, let users, let slo, let api, let database, let profile else { return nil }
         guard let host = unwrap(host), let loadBalancer = unwrap(loadBalancer), let webHosts = unwrap(webHosts),
               let replicas = unwrap(replicas), let cache = unwrap(cache), let objectStorage = unwrap(objectStorage),
-              let cdn = unwrap(cdn) else { return nil }
+              let cdn = unwrap(cdn), let faults = unwrap(faults) else { return nil }
+        if api.autoscaling != nil, loadBalancer == nil { return nil }
         return Stage(name: name, extends: extends, users: users, slo: slo, notes: object.notes(), host: host,
                      api: api, loadBalancer: loadBalancer, webHosts: webHosts, database: database, replicas: replicas,
-                     cache: cache, objectStorage: objectStorage, cdn: cdn)
+                     cache: cache, objectStorage: objectStorage, cdn: cdn, profile: profile, faults: faults ?? [])
+    }
+
+    /// The stage's `profile`: its own, none when it says `null`, else the workload's.
+    /// Returns nil when rejected, `.some(nil)` for no profile.
+    private func readProfile(_ object: JSONObjectReader) -> ArchitectureScenario.Profile?? {
+        if object.members.contains(where: { $0.key == "profile" && $0.value == .null }) { return .some(nil) }
+        guard let reader = object.optional("profile") else { return .some(workload?.profile) }
+        return ArchitectureDecoder(log: log).readProfile(reader).map { .some($0) }
+    }
+
+    /// How many of an optional component the stage has, for the faults that name it.
+    private static func extent<T>(_ component: T??, _ count: (T) -> Int) -> FaultTargets.Extent {
+        switch component {
+        case .none: return .absent
+        case .some(.none): return .unknown
+        case .some(.some(let value)): return .count(count(value))
+        }
     }
 
     /// For an optional component: nil (absent) → `.some(nil)`; `.some(nil)` (rejected) → nil.
@@ -88,10 +119,11 @@ struct StageDecoder {
 
     func readAPI(_ reader: JSONReader, onHost: Bool, hostCores: Int?) -> Stage.API? {
         let hostNote = #"not allowed while the stage has a "host": the API uses the host's cores (set host.cores, or remove the host with "host": null)"#
+        let scalingNote = #"not allowed while the stage has a "host": one machine does not scale (remove the host with "host": null)"#
         guard let object = reader.object(
             allowedKeys: ["instances", "workersPerInstance", "networkBandwidth", "costPerInstancePerHour", "notes"]
-                + (onHost ? [] : ["coresPerInstance"]),
-            misplacedKeys: onHost ? ["coresPerInstance": hostNote] : [:]) else { return nil }
+                + (onHost ? [] : ["coresPerInstance", "autoscaling"]),
+            misplacedKeys: onHost ? ["coresPerInstance": hostNote, "autoscaling": scalingNote] : [:]) else { return nil }
         let instances = object.count("instances", default: 1, minimum: 1, maximum: Self.maximumCount)
         if onHost, let instances, instances > 1, let reader = object.optional("instances") {
             reader.report("must be 1 while the stage has a \"host\" (one machine), got \(instances)")
@@ -103,22 +135,30 @@ struct StageDecoder {
             $0.bandwidth(NumberRule.positive.limited(to: 1e15))
         }
         let cost = object.cost("costPerInstancePerHour")
+        let autoscaling = onHost ? nil : object.optional("autoscaling").map {
+            readAutoscaling($0, instances: instances, instancesReader: object.optional("instances"))
+        }
         guard let instances, let cores, let bandwidth, let cost else { return nil }
         if let workers, workers == nil { return nil }
+        if let autoscaling, autoscaling == nil { return nil }
         return Stage.API(instances: instances, coresPerInstance: cores,
                          workersPerInstance: (workers ?? nil) ?? Self.defaultWorkersPerCore * cores,
-                         networkBandwidth: bandwidth, costPerInstancePerHour: cost, notes: object.notes())
+                         networkBandwidth: bandwidth, costPerInstancePerHour: cost, notes: object.notes(),
+                         autoscaling: autoscaling ?? nil)
     }
 
     func readLoadBalancer(_ reader: JSONReader) -> Stage.LoadBalancer? {
-        guard let object = reader.object(allowedKeys: ["policy", "latency", "costPerHour", "notes"]) else { return nil }
+        guard let object = reader.object(allowedKeys: ["policy", "latency", "costPerHour", "healthCheck", "notes"]) else { return nil }
         typealias Policy = Stage.LoadBalancer.Policy
         let policy = object.optional("policy", default: Policy.roundRobin.rawValue) { $0.choice(Policy.allCases.map(\.rawValue)) }
             .flatMap(Policy.init(rawValue:))
         let latency = object.optional("latency", default: Self.defaultHopLatency) { $0.time(time) }
         let cost = object.cost("costPerHour")
+        let healthCheck = object.optional("healthCheck").map(readHealthCheck)
         guard let policy, let latency, let cost else { return nil }
-        return Stage.LoadBalancer(policy: policy, latency: latency, costPerHour: cost, notes: object.notes())
+        if let healthCheck, healthCheck == nil { return nil }
+        return Stage.LoadBalancer(policy: policy, latency: latency, costPerHour: cost, notes: object.notes(),
+                                  healthCheck: healthCheck ?? nil)
     }
 
     func readWebHosts(_ reader: JSONReader) -> Stage.WebHosts? {
@@ -151,30 +191,34 @@ struct StageDecoder {
 
     func readReplicas(_ reader: JSONReader, database: Stage.Database?) -> Stage.Replicas? {
         guard let object = reader.object(allowedKeys: ["count", "coresEach", "connectionsEach", "replicationLag",
-                                                       "costPerReplicaPerHour", "notes"]) else { return nil }
+                                                       "costPerReplicaPerHour", "healthCheck", "notes"]) else { return nil }
         let count = object.required("count")?.wholeNumber(minimum: 1, maximum: Self.maximumCount)
         let cores = object.optional("coresEach").map { $0.wholeNumber(minimum: 1, maximum: Self.maximumCount) }
         let connections = object.optional("connectionsEach").map { $0.wholeNumber(minimum: 1, maximum: Self.maximumCount) }
         let lag = object.optional("replicationLag", default: 0) { $0.time(time) }
         let cost = object.cost("costPerReplicaPerHour")
+        let healthCheck = object.optional("healthCheck").map(readHealthCheck)
         guard let count, let lag, let cost, let database else { return nil }
         guard let coresEach = cores ?? database.cores, let connectionsEach = connections ?? database.connections else { return nil }
+        if let healthCheck, healthCheck == nil { return nil }
         return Stage.Replicas(count: count, coresEach: coresEach, connectionsEach: connectionsEach,
-                              replicationLag: lag, costPerReplicaPerHour: cost, notes: object.notes())
+                              replicationLag: lag, costPerReplicaPerHour: cost, notes: object.notes(),
+                              healthCheck: healthCheck ?? nil)
     }
 
     func readCache(_ reader: JSONReader) -> Stage.Cache? {
         guard let object = reader.object(allowedKeys: ["nodes", "ttl", "capacityPerNode", "latency",
-                                                       "costPerNodePerHour", "notes"]) else { return nil }
+                                                       "costPerNodePerHour", "coalesce", "notes"]) else { return nil }
         let nodes = object.count("nodes", default: 1, minimum: 1, maximum: Self.maximumCount)
         let ttl = object.required("ttl", note: "(seconds an entry lives; 0 caches nothing)")?.time(time)
         let capacity = object.optional("capacityPerNode").map { $0.wholeNumber(minimum: 1, maximum: 1_000_000_000) }
         let latency = object.optional("latency", default: Self.defaultHopLatency) { $0.time(time) }
         let cost = object.cost("costPerNodePerHour")
-        guard let nodes, let ttl, let latency, let cost else { return nil }
+        let coalesce = object.optional("coalesce", default: false) { $0.bool() }
+        guard let nodes, let ttl, let latency, let cost, let coalesce else { return nil }
         if let capacity, capacity == nil { return nil }
         return Stage.Cache(nodes: nodes, ttl: ttl, capacityPerNode: capacity ?? nil, latency: latency,
-                           costPerNodePerHour: cost, notes: object.notes())
+                           costPerNodePerHour: cost, notes: object.notes(), coalesce: coalesce)
     }
 
     func readObjectStorage(_ reader: JSONReader) -> Stage.ObjectStorage? {
