@@ -27,7 +27,17 @@ extension ArchitectureScenario {
     ///   popularity and TTL; reads go to a replica chosen by a router when replicas exist;
     /// - every random choice draws from a stream named after what it models (arrivals of a
     ///   class from a region, API CPU of a class, ...), the same in every stage, so stages are
-    ///   compared under the same arrivals (common random numbers).
+    ///   compared under the same arrivals (common random numbers);
+    /// - what changes during a run: the stage's profile (a daily curve laid out over
+    ///   `run.duration`), a hot key's flash crowd, retries, health checks, autoscaling (the
+    ///   API's resources laid out for its maximum) and faults, each on a `Model.Component`.
+    ///   Components are made for every stage (faults or not), in a fixed order: the API
+    ///   instances (on a `host` stage, the one machine, API and database), the replicas, the
+    ///   database primary, the cache nodes, the CDN edges (by region), the web hosts.
+    ///
+    /// The stage is taken as decoded (valid). A stage edited afterwards, as the planner edits
+    /// its candidates, still compiles: autoscaling's bounds widen to take `api.instances`, and
+    /// a fault on a component the stage no longer has is left out.
     public func compile(stage index: Int, users: Int? = nil) -> CompiledStage {
         var compiler = StageCompiler(scenario: self, stage: stages[index], users: users ?? stages[index].users)
         return compiler.compile()
@@ -39,6 +49,8 @@ struct StageCompiler {
     let workload: ArchitectureScenario.Workload
     let stage: ArchitectureScenario.Stage
     let users: Int
+    /// The run's duration, over which a daily profile is laid out.
+    let duration: Double
     var a: ModelAssembler
 
     /// Most keys one CDN edge tracks: the image catalogue beyond it is folded onto these keys
@@ -49,6 +61,7 @@ struct StageCompiler {
         workload = scenario.workload
         self.stage = stage
         self.users = users
+        duration = scenario.run.duration
         a = ModelAssembler(name: stage.name)
     }
 
@@ -60,13 +73,20 @@ struct StageCompiler {
     var webRouter: Int?, webCPU = 0
     var storageDelay: Int?, storageLink = 0
     var edges: [Int] = [], edgeDelay = 0, originDelay = 0
+    // Component indices, filled by `addComponents` (on a host stage the API's one component
+    // is the database's too).
+    var apiComponents: [Int] = [], replicaComponents: [Int] = [], databaseComponent = 0
+    var cacheComponents: [Int] = [], edgeComponents: [Int] = [], webComponents: [Int] = []
 
     mutating func compile() -> CompiledStage {
         addResources()
+        addComponents()
+        addFaults()
+        a.profile(stage.profile.map { Self.rateProfile($0, duration: duration) })
         let rate = workload.requestRate(users: users)
         var mix: [Model.SessionChoice] = []
         for c in workload.classes {
-            let classIndex = a.requestClass(c.name, timeout: c.timeout)
+            let classIndex = a.requestClass(c.name, timeout: c.timeout, retry: c.retries.map(Self.retryPolicy))
             for (g, region) in workload.regions.enumerated() {
                 let entry = a.here
                 emitProgram(c, region: g)
@@ -90,9 +110,11 @@ struct StageCompiler {
     mutating func addResources() {
         network = a.delays("client network")
         if let lb = stage.loadBalancer, lb.latency > 0 { lbDelay = a.delays("load balancer") }
-        let n = stage.api.instances
+        // With autoscaling the API's resources are laid out for its most instances.
+        let n = stage.api.autoscaling.map { max($0.maximum, stage.api.instances) } ?? stage.api.instances
         apiRouter = a.router("api", policy: stage.loadBalancer.map { Model.Router.Policy(rawValue: $0.policy.rawValue)! } ?? .roundRobin,
-                             instances: n, slot: 0)
+                             instances: n, slot: 0, healthCheck: stage.loadBalancer?.healthCheck.map(Self.healthCheck),
+                             autoscaling: stage.api.autoscaling.map { Self.autoscaling($0, initial: stage.api.instances) })
         if let host = stage.host {
             // One machine: the API and the database share its cores.
             apiCPU = a.cpus("host.cpu", cores: host.cores)
@@ -106,7 +128,8 @@ struct StageCompiler {
         dbConnections = a.pools("db.primary.connections", capacity: stage.database.connections)
         dbNetwork = a.delays("db.network")
         if let r = stage.replicas, r.count > 0 {
-            replicaRouter = a.router("replicas", policy: .roundRobin, instances: r.count, slot: 1)
+            replicaRouter = a.router("replicas", policy: .roundRobin, instances: r.count, slot: 1,
+                                     healthCheck: r.healthCheck.map(Self.healthCheck))
             replicaCPU = a.cpus("db.replica.cpu", count: r.count, cores: r.coresEach)
             replicaConnections = a.pools("db.replica.connections", count: r.count, capacity: r.connectionsEach)
         }
@@ -115,14 +138,20 @@ struct StageCompiler {
         let rate = workload.requestRate(users: users)
         if let c = stage.cache {
             let readers = workload.classes.filter { $0.cacheKey != .none }.reduce(0) { $0 + $1.share }
+            // A flash crowd's key has no share until the crowd arrives.
+            let flash = workload.hotKeys.firstIndex { $0.from != nil }.map { i in
+                Model.FlashCrowd(key: i, share: workload.hotKeys[i].share, from: workload.hotKeys[i].from!,
+                                 until: workload.hotKeys[i].until)
+            }
             cache = a.cache(.init(name: "cache", keys: users + workload.hotKeys.count, zipf: workload.userKeys.zipf,
                                   ttl: c.ttl, capacity: c.capacityPerNode.map { $0 * c.nodes },
-                                  streamName: "cache:keys", hotShares: workload.hotKeys.map(\.share),
-                                  warmLookupRate: rate * readers))
+                                  streamName: "cache:keys", hotShares: workload.hotKeys.map { $0.from == nil ? $0.share : 0 },
+                                  warmLookupRate: rate * readers, flash: flash, coalesce: c.coalesce))
             cacheDelay = a.delays("cache.network")
         }
         if let web = stage.webHosts {
-            webRouter = a.router("web", policy: .roundRobin, instances: web.instances, slot: 0)
+            webRouter = a.router("web", policy: .roundRobin, instances: web.instances, slot: 0,
+                                 healthCheck: stage.loadBalancer?.healthCheck.map(Self.healthCheck))
             webCPU = a.cpus("web.cpu", count: web.instances, cores: web.coresPerInstance)
         }
         if stage.objectStorage != nil {
@@ -140,6 +169,94 @@ struct StageCompiler {
             edgeDelay = a.delays("cdn.edge network")
             originDelay = a.delays("cdn.origin fetch")
         }
+    }
+
+    /// The parts that fail as a whole, in the order `compile(stage:users:)` gives, and the
+    /// routers' instances on them.
+    mutating func addComponents() {
+        let n = a.model.routers[apiRouter].instances
+        if stage.host != nil {
+            // One machine: the API (its CPU, link and workers) and the database's connections.
+            apiComponents = [a.component(.init(name: "host", cpus: [apiCPU, apiLink], pools: [apiWorkers, dbConnections]))]
+            databaseComponent = apiComponents[0]
+        } else {
+            apiComponents = (0..<n).map { i in
+                a.component(.init(name: ModelAssembler.instanceName("api", i, n), cpus: [apiCPU + i, apiLink + i],
+                                  pools: [apiWorkers + i]))
+            }
+        }
+        a.route(apiRouter, over: apiComponents)
+        if let replicaRouter, let r = stage.replicas {
+            replicaComponents = (0..<r.count).map { j in
+                a.component(.init(name: ModelAssembler.instanceName("replica", j, r.count), cpus: [replicaCPU + j],
+                                  pools: [replicaConnections + j]))
+            }
+            a.route(replicaRouter, over: replicaComponents)
+        }
+        if stage.host == nil {
+            databaseComponent = a.component(.init(name: "database", cpus: [dbCPU], pools: [dbConnections]))
+        }
+        if let cache, let c = stage.cache {
+            cacheComponents = (0..<c.nodes).map { j in
+                a.component(.init(name: ModelAssembler.instanceName("cache", j, c.nodes),
+                                  cacheParts: [.init(cache: cache, node: j, nodes: c.nodes)]))
+            }
+        }
+        edgeComponents = zip(workload.regions, edges).map { region, edge in
+            a.component(.init(name: "cdn.\(region.name)", cacheParts: [.init(cache: edge)]))
+        }
+        if let webRouter, let web = stage.webHosts {
+            webComponents = (0..<web.instances).map { i in
+                a.component(.init(name: ModelAssembler.instanceName("web", i, web.instances), cpus: [webCPU + i]))
+            }
+            a.route(webRouter, over: webComponents)
+        }
+    }
+
+    /// The stage's faults on the components; one on a component the stage lacks is left out.
+    mutating func addFaults() {
+        for fault in stage.faults {
+            let component: Int?
+            switch fault.target {
+            case .api(let i): component = apiComponents.indices.contains(i) ? apiComponents[i] : nil
+            case .database: component = databaseComponent
+            case .replica(let j): component = replicaComponents.indices.contains(j) ? replicaComponents[j] : nil
+            case .cache(let node): component = cacheComponents.indices.contains(node) ? cacheComponents[node] : nil
+            case .cdn(let region):
+                component = workload.regions.firstIndex { $0.name == region }
+                    .flatMap { edgeComponents.indices.contains($0) ? edgeComponents[$0] : nil }
+            case .web(let i): component = webComponents.indices.contains(i) ? webComponents[i] : nil
+            }
+            if let component { a.fault(.init(component: component, at: fault.at, duration: fault.duration)) }
+        }
+    }
+
+    static func rateProfile(_ profile: ArchitectureScenario.Profile, duration: Double) -> Model.RateProfile {
+        switch profile.shape {
+        case .points(let points):
+            return Model.RateProfile(points: points.map { .init(time: $0.at, factor: $0.factor) })
+        case let .spike(at, factor, length, ramp):
+            return .spike(at: at, factor: factor, length: length, ramp: ramp)
+        case let .daily(peak, trough, peakAt, period):
+            return .daily(peak: peak, trough: trough, peakAt: peakAt, period: period, until: duration)
+        }
+    }
+
+    static func retryPolicy(_ r: ArchitectureScenario.Retries) -> Model.RetryPolicy {
+        Model.RetryPolicy(attempts: r.attempts, backoff: r.backoff, multiplier: r.multiplier, cap: r.cap,
+                          jitter: r.jitter, budget: r.budget, budgetBurst: r.budgetBurst)
+    }
+
+    static func healthCheck(_ h: ArchitectureScenario.Stage.HealthCheck) -> Model.HealthCheck {
+        Model.HealthCheck(interval: h.interval, unhealthyThreshold: h.unhealthyThreshold,
+                          healthyThreshold: h.healthyThreshold)
+    }
+
+    /// `initial` instances at the start; the bounds widen to take it (see `compile`).
+    static func autoscaling(_ s: ArchitectureScenario.Stage.Autoscaling, initial: Int) -> Model.Autoscaling {
+        Model.Autoscaling(metric: s.metric == .cpu ? .cpu : .requestsPerInstance, target: s.target,
+                          minimum: min(s.minimum, initial), maximum: max(s.maximum, initial), initial: initial,
+                          interval: s.interval, cooldown: s.cooldown, provisioningDelay: s.provisioningDelay)
     }
 
     /// The time to move `bytes` at `bandwidth` bytes per second.

@@ -19,8 +19,8 @@ struct ModelAssembler {
 
     // MARK: Resources
 
-    mutating func requestClass(_ name: String, timeout: Double?) -> Int {
-        model.classes.append(.init(name: name, timeout: timeout))
+    mutating func requestClass(_ name: String, timeout: Double?, retry: Model.RetryPolicy? = nil) -> Int {
+        model.classes.append(.init(name: name, timeout: timeout, retry: retry))
         return model.classes.count - 1
     }
 
@@ -52,11 +52,31 @@ struct ModelAssembler {
         return model.caches.count - 1
     }
 
-    mutating func router(_ name: String, policy: Model.Router.Policy, instances: Int, slot: Int) -> Int {
-        model.routers.append(.init(name: name, policy: policy, instances: instances,
-                                   streamName: "router:\(name)", slot: slot))
+    mutating func router(_ name: String, policy: Model.Router.Policy, instances: Int, slot: Int,
+                         healthCheck: Model.HealthCheck? = nil, autoscaling: Model.Autoscaling? = nil) -> Int {
+        var router = Model.Router(name: name, policy: policy, instances: instances, streamName: "router:\(name)", slot: slot)
+        router.healthCheck = healthCheck
+        router.autoscaling = autoscaling
+        model.routers.append(router)
         return model.routers.count - 1
     }
+
+    /// A part that fails as a whole; returns its index (what a `Fault` names).
+    mutating func component(_ component: Model.Component) -> Int {
+        model.components.append(component)
+        return model.components.count - 1
+    }
+
+    /// Gives `router`'s instances their components: instance i is `components[i]`.
+    mutating func route(_ router: Int, over components: [Int]) {
+        precondition(components.count == model.routers[router].instances, "one component per instance")
+        model.routers[router].components = components
+    }
+
+    mutating func fault(_ fault: Model.Fault) { model.faults.append(fault) }
+
+    /// The load over time (nil: constant).
+    mutating func profile(_ profile: Model.RateProfile?) { model.profile = profile }
 
     /// A sampler drawing from the stream `stream` (a stable name: the same name in two stages
     /// gives the same numbers, which is what makes stage comparisons sharp).
