@@ -130,5 +130,8 @@ enum SVGChart {
         """
     }
 
-    static func quoted(_ v: Double) -> String { "\"\(String(format: "%.1f", v))\"" }
+    static func quoted(_ v: Double) -> String { "\"\(decimal(v))\"" }
+
+    /// A coordinate with one decimal.
+    static func decimal(_ v: Double) -> String { String(format: "%.1f", v) }
 }
