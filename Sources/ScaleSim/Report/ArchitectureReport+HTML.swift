@@ -30,6 +30,10 @@ extension ArchitectureReport {
             body += HTML.table(Self.resourceHeader, resourceRows(s))
             let notes = analyticNotes(s)
             if !notes.isEmpty { body += "<p>Analytic model: \(htmlEscaped(notes.joined(separator: " ")))</p>\n" }
+            for table in changeTables(s) {
+                body += "<h3>\(htmlEscaped(table.title))</h3>\n" + (table.lead.map { "<p>\(htmlEscaped($0))</p>\n" } ?? "")
+                    + HTML.table(table.header, table.rows)
+            }
             body += timeSeriesHTML(for: s)
         }
         body += "<h2>Run settings</h2>\n<p class=\"settings\">\(htmlEscaped(settingsLine)). \(htmlEscaped(reproduceLine)).</p>\n"

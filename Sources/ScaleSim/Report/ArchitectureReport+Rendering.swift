@@ -11,6 +11,8 @@ extension ArchitectureReport {
                 if let u = r.utilization { members.append(.init("utilization", u.json)) }
                 if let q = r.meanQueueLength { members.append(.init("meanQueueLength", q.json)) }
                 if let h = r.hitRatio { members.append(.init("hitRatio", h.json)) }
+                if let c = r.coalescedPerSecond { members.append(.init("coalescedPerSecond", c.json)) }
+                if let h = r.hotMissesPerSecond { members.append(.init("hotMissesPerSecond", h.json)) }
                 if let a = r.analytic {
                     members.append(.init("analytic", .object([.init(r.kind == "cache" ? "hitRatio" : "utilization", .number(a))])))
                 }
@@ -25,11 +27,18 @@ extension ArchitectureReport {
                 .init("throughput", s.throughput.json),
                 .init("errorRate", s.errorRate.json),
                 .init("timeoutRate", s.timeoutRate.json),
+            ]
+            members += Self.retryMembers(retries: s.retriesPerRequest, failures: s.failureRate)
+            members += [
                 .init("classes", .array(s.classes.map { c in
                     .object([.init("name", .string(c.name)), .init("latency", latency(c.latency)),
-                             .init("throughput", c.throughput.json), .init("errorRate", c.errorRate.json)])
+                             .init("throughput", c.throughput.json), .init("errorRate", c.errorRate.json)]
+                            + Self.retryMembers(retries: c.retriesPerRequest, failures: c.failureRate))
                 })),
                 .init("resources", .array(resources)),
+            ]
+            if !s.routers.isEmpty { members.append(.init("routers", .array(s.routers.map(\.json)))) }
+            members += [
                 .init("bottleneck", s.bottleneck.map(JSONValue.string) ?? .null),
                 .init("slo", .object([.init("met", .bool(s.slo.met)),
                                       .init("violations", .array(s.slo.violations.map(JSONValue.string)))])),
@@ -52,6 +61,7 @@ extension ArchitectureReport {
                     .init("errorRate", .number(a.errorRate)),
                 ])))
             }
+            if let timeline = s.timeline { members.append(.init("timeline", .array(timeline.map(\.json)))) }
             members += [
                 .init("events", .number(Double(s.events))),
                 .init("notes", .array(s.stoppedEarly.enumerated().map { .string("replication \($0.offset + 1): \($0.element)") })),
@@ -181,6 +191,10 @@ extension ArchitectureReport {
             out += Format.table(Self.resourceHeader, resourceRows(s), markdown: true)
             let notes = analyticNotes(s)
             if !notes.isEmpty { out += "\nAnalytic model: " + notes.joined(separator: " ") + "\n" }
+            for table in changeTables(s) {
+                out += "\n### \(table.title)\n\n" + (table.lead.map { $0 + "\n\n" } ?? "")
+                    + Format.table(table.header, table.rows, markdown: true)
+            }
         }
         out += "\n## Run settings\n\n\(settingsLine.prefix(1).uppercased() + settingsLine.dropFirst()). \(reproduceLine).\n"
         return out

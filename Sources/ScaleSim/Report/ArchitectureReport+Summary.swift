@@ -25,6 +25,7 @@ extension ArchitectureReport {
             if let b = s.bottleneck, let u = Self.utilization(of: Self.baseName(b), in: s) {
                 text += " Busiest: \(Self.baseName(b)) at \(Format.percent(u))."
             }
+            text += Self.changeSentences(s)
             if let c = s.capacity {
                 if c.failsOn == nil {
                     text += " It holds its SLO at every load the search tried, up to \(Format.count(c.maxUsers)) users."
@@ -40,6 +41,21 @@ extension ArchitectureReport {
             }
             return text
         }
+    }
+
+    /// For a stage that changes: how often clients retried, and the instances of autoscaled
+    /// routers (empty for a stage that does not change).
+    static func changeSentences(_ s: StageResult) -> String {
+        var text = ""
+        if let r = s.retriesPerRequest?.mean, r.isFinite {
+            text += " Clients retried \(Format.number(r)) times per request."
+        }
+        for router in s.routers {
+            guard let running = router.meanRunning?.mean else { continue }
+            text += " \(router.name) autoscaled: \(Format.number(router.meanInService.mean)) instances in service on average "
+                + "(peak \(Format.number(router.peakInService.mean))), \(Format.number(running)) running."
+        }
+        return text
     }
 
     /// What moving from `s` to `next` buys: the bottleneck's utilization and the capacity.

@@ -25,6 +25,31 @@ public struct ArchitectureReport: Sendable {
         public var analytic: AnalyticFigures? = nil
         /// The most users that meet the SLO (nil when not asked for or not found).
         public var capacity: StageCapacity? = nil
+        /// Retries (attempts after the first) per request, when a class of the stage retries.
+        public var retriesPerRequest: Estimate? = nil
+        /// Attempts lost to a failed component over all attempts, when the stage has
+        /// components that fail.
+        public var failureRate: Estimate? = nil
+        /// What happened in the first replication, in time order, when the stage has faults,
+        /// health checks or autoscaling (nil otherwise; empty when nothing happened).
+        public var timeline: [ReplicationResult.Marker]? = nil
+        /// The routers whose instances in service change (autoscaling, health checks, faults).
+        public var routers: [RouterFigures] = []
+    }
+
+    /// The instances of a router whose count changes.
+    public struct RouterFigures: Sendable {
+        public var name: String
+        /// Time-weighted mean of the instances in service (in rotation).
+        public var meanInService: Estimate
+        /// The most instances in service at once (per replication, then its mean).
+        public var peakInService: Estimate
+        /// Time-weighted mean of the instances running (in service or being provisioned), what
+        /// a bill counts; with autoscaling only.
+        public var meanRunning: Estimate?
+        /// The router's cost per hour from its mean running instances, when it autoscales and
+        /// its instances have a price (it replaces the configured count's in `costPerHour`).
+        public var costPerHour: Double?
     }
 
     /// The analytic model's figures of a stage, for the side-by-side comparison.
@@ -44,6 +69,9 @@ public struct ArchitectureReport: Sendable {
         public var latency: [String: Estimate]
         public var throughput: Estimate
         public var errorRate: Estimate
+        /// As the stage's (`StageResult.retriesPerRequest`, `.failureRate`).
+        public var retriesPerRequest: Estimate? = nil
+        public var failureRate: Estimate? = nil
     }
 
     public struct Resource: Sendable {
@@ -54,6 +82,11 @@ public struct ArchitectureReport: Sendable {
         public var hitRatio: Estimate?
         /// The analytic model's utilization (offered: may exceed 1) or hit ratio.
         public var analytic: Double? = nil
+        /// Misses per second that joined a fill under way, for a cache that coalesces.
+        public var coalescedPerSecond: Estimate? = nil
+        /// Misses per second of the hot keys (and a flash crowd's key) that went to the
+        /// backend, for a cache with hot keys in a stage that changes, or with a flash crowd.
+        public var hotMissesPerSecond: Estimate? = nil
     }
 
     static let percentiles: [(String, Double)] = [("p50", 50), ("p95", 95), ("p99", 99)]
@@ -144,7 +177,7 @@ public struct ArchitectureReport: Sendable {
         if let target = stage.slo.errorRate, !(errors.mean <= target) {
             violations.append("error rate \(Format.percent(errors.mean)) above the target \(Format.percent(target))")
         }
-        return StageResult(
+        var result = StageResult(
             name: stage.name, users: compiled.users, requestRate: compiled.requestRate, costPerHour: stage.costPerHour,
             latency: latency,
             throughput: estimate { r in ratio(Double(r.classes.reduce(0) { $0 + $1.completed }), r.measuredTime) },
@@ -155,6 +188,8 @@ public struct ArchitectureReport: Sendable {
             classes: classes, resources: resources, bottleneck: bottleneck,
             slo: (violations.isEmpty, violations), events: results.reduce(0) { $0 + $1.events },
             stoppedEarly: results.compactMap(\.stoppedEarly))
+        result.addChanges(scenario.stages[index], model, results, confidence: confidence)
+        return result
     }
 }
 

@@ -73,6 +73,14 @@ extension ReportComparison {
             "maxUsers": FigureInfo(label: "max users", shape: .exact, better: .higher),
             "binding": FigureInfo(label: "binding", shape: .text),
             "method": FigureInfo(label: "method", shape: .text),
+            // A changing system: retries, failed components, autoscaled routers, caches under a stampede.
+            "retriesPerRequest": FigureInfo(label: "retries per request", shape: .estimate, better: .lower),
+            "failureRate": FigureInfo(label: "attempts failed", shape: .estimate, unit: .fraction, better: .lower),
+            "meanInService": FigureInfo(label: "mean instances in service", shape: .estimate),
+            "peakInService": FigureInfo(label: "peak instances in service", shape: .estimate),
+            "meanRunning": FigureInfo(label: "mean instances running", shape: .estimate),
+            "coalescedPerSecond": FigureInfo(label: "coalesced misses", shape: .estimate, unit: .rate),
+            "hotMissesPerSecond": FigureInfo(label: "hot-key misses", shape: .estimate, unit: .rate, better: .lower),
             // Network stations and system.
             "meanResponse": FigureInfo(label: "response", shape: .estimate, unit: .time, better: .lower, guarded: true),
             "meanWait": FigureInfo(label: "wait", shape: .estimate, unit: .time, better: .lower, guarded: true),

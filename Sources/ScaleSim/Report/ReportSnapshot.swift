@@ -85,7 +85,7 @@ struct ReportReader {
     static let ignoredKeys: Set<String> = ["name", "kind", "notes", "events", "analytic"]
 
     /// Arrays of named objects inside a stage, with the singular of their key.
-    static let itemKeys = ["classes": "class", "resources": "resource"]
+    static let itemKeys = ["classes": "class", "resources": "resource", "routers": "router"]
 
     func read(_ value: JSONValue, file: String) -> ReportSnapshot? {
         let root = JSONReader(value, log: log)
