@@ -167,4 +167,24 @@ import Testing
         #expect(!report.html.contains("Instances in service over time") && !report.html.contains("Errors and retries"))
         #expect(!report.timeSeriesCSV.contains("retries_per_s"))
     }
+
+    @Test func networkReportListsWhatHappenedOnlyWhenSomethingDid() throws {
+        let text = """
+            {"kind": "network", "name": "q", "seed": 3, "run": {"duration": 40, "warmup": 10, "replications": 2, "window": "10s"},
+             "arrivals": [{"class": "r", "to": "api", "rate": 2}],
+             "stations": [{"name": "api", "servers": 2, "service": {"dist": "exponential", "mean": "200ms"}}]}
+            """
+        guard case .network(let scenario) = try Scenario.load(bytes: Array(text.utf8)) else { Issue.record("not a network"); return }
+        var report = NetworkReport.run(scenario, jobs: 2)
+        let steady = report.json.serialized()
+        #expect(!steady.contains("\"timeline\"") && !report.markdown.contains("What happened"))
+        report.timeSeries?.markers = Array(Self.markers.prefix(3))
+        let parsed = try JSONParser.parse(Array(report.json.serialized().utf8))
+        guard case .array(let timeline)? = parsed["timeline"] else { Issue.record("no timeline"); return }
+        #expect(timeline.compactMap(ReplicationResult.Marker.init(json:)) == Array(Self.markers.prefix(3)))
+        #expect(report.markdown.contains("## What happened") && report.markdown.contains("| 14 s | api[0] taken out of rotation (health checks) |"))
+        let collector = HTMLReportTests.parse(report.html)
+        #expect(collector.text.contains("What happened"))
+        #expect(report.html.contains(">api[0] down</text>"), "the fault is not marked on the charts")
+    }
 }

@@ -167,4 +167,13 @@ import Testing
                                              .init(time: 3, kind: .faultStart, label: "a"), .init(time: 4, kind: .faultEnd, label: "a")], end: 9)
         #expect(twice.map(\.until) == [2, 4])
     }
+
+    @Test func whatHappenedTableShowsTheFirstEvents() {
+        let many = (0..<45).map { ReplicationResult.Marker(time: Double($0), kind: $0 % 2 == 0 ? .scaleOut : .scaleIn, label: "api \($0)") }
+        let table = ReplicationResult.Marker.table(many, warmup: 10)
+        #expect(table.rows.count == ReplicationResult.Marker.tableRows)
+        #expect(table.lead.hasSuffix("the first 40 of 45 events (report.json has them all)."))
+        #expect(table.rows[9] == ["9 s (warm-up)", "scale in: api 9"] && table.rows[10] == ["10 s", "scale out: api 10"])
+        #expect(ReplicationResult.Marker.table(Array(many.prefix(2)), warmup: 0).lead == "In the first replication, warm-up included.")
+    }
 }

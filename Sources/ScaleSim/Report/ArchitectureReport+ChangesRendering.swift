@@ -1,9 +1,6 @@
 /// The figures of a stage that changes during its run, as JSON members and as tables for
 /// `report.md` and `report.html` (see `StageResult.addChanges`).
 extension ArchitectureReport {
-    /// Rows of the "What happened" table at most (`report.json` has every event).
-    static let timelineRows = 40
-
     /// `retriesPerRequest` and `failureRate`, those that are given.
     static func retryMembers(retries: Estimate?, failures: Estimate?) -> [JSONValue.Member] {
         var members: [JSONValue.Member] = []
@@ -72,14 +69,8 @@ extension ArchitectureReport {
                 }))
         }
         if let timeline = s.timeline, !timeline.isEmpty {
-            let warmup = scenario.run.warmup
-            let shown = timeline.prefix(Self.timelineRows)
-            var lead = "In the first replication, warm-up included"
-            lead += shown.count < timeline.count
-                ? ": the first \(shown.count) of \(timeline.count) events (report.json has them all)." : "."
-            tables.append(ChangeTable(
-                title: "What happened", lead: lead, header: ["time", "event"],
-                rows: shown.map { [Format.time($0.time) + ($0.time < warmup ? " (warm-up)" : ""), $0.text] }))
+            let table = ReplicationResult.Marker.table(timeline, warmup: scenario.run.warmup)
+            tables.append(ChangeTable(title: "What happened", lead: table.lead, header: ["time", "event"], rows: table.rows))
         }
         return tables
     }

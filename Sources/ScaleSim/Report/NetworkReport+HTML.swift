@@ -70,6 +70,10 @@ extension NetworkReport {
         body += "<figure>\n" + latencyChart + "<figcaption>End-to-end latency, simulated (bars, with intervals); "
             + "orange tick on the mean: theory.</figcaption>\n</figure>\n"
         body += "<h2>End to end</h2>\n" + HTML.table(Self.systemHeader, systemRows())
+        if !timeline.isEmpty {
+            let table = ReplicationResult.Marker.table(timeline, warmup: scenario.run.warmup)
+            body += "<h2>What happened</h2>\n<p>\(htmlEscaped(table.lead))</p>\n" + HTML.table(["time", "event"], table.rows)
+        }
         body += timeSeriesHTML
         if !notes.isEmpty {
             body += "<h2>Notes</h2>\n<ul>\n" + notes.map { "<li>\(htmlEscaped($0))</li>\n" }.joined() + "</ul>\n"

@@ -120,6 +120,10 @@ extension NetworkReport {
         var out = "# \(scenario.name)\n\nNetwork scenario; \(settingsLine).\n\n## Stations\n\n"
         out += Format.table(Self.stationHeader, stationRows(), markdown: true)
         out += "\n## End to end\n\n" + Format.table(Self.systemHeader, systemRows(), markdown: true)
+        if !timeline.isEmpty {
+            let table = ReplicationResult.Marker.table(timeline, warmup: scenario.run.warmup)
+            out += "\n## What happened\n\n\(table.lead)\n\n" + Format.table(["time", "event"], table.rows, markdown: true)
+        }
         if !notes.isEmpty { out += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
         return out
     }

@@ -64,7 +64,7 @@ public struct NetworkReport: Sendable {
         system.append(.init("analytic", .object(systemAnalytic)))
 
         let run = scenario.run
-        return .object([
+        var members: [JSONValue.Member] = [
             .init("kind", .string("network")),
             .init("scenario", .string(scenario.name)),
             .init("seed", .number(Double(scenario.seed))),
@@ -79,9 +79,17 @@ public struct NetworkReport: Sendable {
             .init("stability", stabilityJSON),
             .init("stations", .array(stations)),
             .init("system", .object(system)),
-            .init("notes", .array(notes.map(JSONValue.string))),
-        ])
+        ]
+        // What happened in the first replication (faults, health checks, scaling), when anything did.
+        if !timeline.isEmpty { members.append(.init("timeline", .array(timeline.map(\.json)))) }
+        members.append(.init("notes", .array(notes.map(JSONValue.string))))
+        return .object(members)
     }
+
+    /// What happened in the first replication, in time order (empty when nothing did).
+    var timeline: [ReplicationResult.Marker] { timeSeries?.markers ?? [] }
+
+
 
     /// Plain-English notes: overloaded stations, replications that stopped early, and where
     /// the formulas are approximations or do not apply.

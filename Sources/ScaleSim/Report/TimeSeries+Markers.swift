@@ -13,6 +13,18 @@ extension ReplicationResult.Marker {
         case .provisioned: "new instances in service: \(label)"
         }
     }
+
+    /// Rows of a "What happened" table at most (`report.json` has every event).
+    static let tableRows = 40
+
+    /// The "What happened" table of `markers` (those of the first replication, in time
+    /// order): the sentence before it and its rows (time, marked in the warm-up, and event).
+    static func table(_ markers: [Self], warmup: Double) -> (lead: String, rows: [[String]]) {
+        let shown = markers.prefix(tableRows)
+        let lead = "In the first replication, warm-up included"
+            + (shown.count < markers.count ? ": the first \(shown.count) of \(markers.count) events (report.json has them all)." : ".")
+        return (lead, shown.map { [Format.time($0.time) + ($0.time < warmup ? " (warm-up)" : ""), $0.text] })
+    }
 }
 
 extension TimeSeries {
