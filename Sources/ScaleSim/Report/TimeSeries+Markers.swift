@@ -31,13 +31,17 @@ extension TimeSeries {
     /// The marks of `markers` (in time order) on a chart over time: a fault is a band from its
     /// start to the end of the next fault of the same label (to `end` while it lasts past the
     /// run), labelled `<label> down`; every other marker is a line with a short label.
+    ///
+    /// - Complexity: O(n × faults): a fault's end is looked for from its start on.
     static func chartMarkers(_ markers: [ReplicationResult.Marker], end: Double) -> [SVGChart.TimeMarker] {
         var marks: [SVGChart.TimeMarker] = []
         var closed = Set<Int>()  // the fault ends that close a band
         for (i, m) in markers.enumerated() {
             switch m.kind {
             case .faultStart:
-                let endIndex = markers.indices.dropFirst(i + 1).first { markers[$0].kind == .faultEnd && markers[$0].label == m.label && !closed.contains($0) }
+                let endIndex = markers.indices.dropFirst(i + 1).first { k in
+                    markers[k].kind == .faultEnd && markers[k].label == m.label && !closed.contains(k)
+                }
                 if let endIndex { closed.insert(endIndex) }
                 marks.append(.init(time: m.time, until: endIndex.map { markers[$0].time } ?? max(end, m.time),
                                    label: "\(m.label) down", kind: .fault))
