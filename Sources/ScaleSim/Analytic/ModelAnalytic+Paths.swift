@@ -66,7 +66,7 @@ struct ProgramPath {
                 path.visits.append(.acquire(pool: pool, on: on))
             case let .release(pool, on):
                 path.visits.append(.release(pool: pool, on: on))
-            case .route, .leave, .fill:
+            case .route, .leave, .fill, .drawKey:
                 break
             case let .lookup(cache, hit, miss):
                 guard hit > step, miss > step else { return false }
@@ -94,7 +94,7 @@ struct ProgramPath {
                 guard target > step else { return false }
                 step = target
                 continue
-            case .ifHotKey:
+            case .ifKey:
                 // The hot keys' own fetches are left out: in the steady state a hot key is
                 // fetched a few times per TTL (once with coalescing), a negligible share.
                 break

@@ -24,7 +24,7 @@ extension Model {
             guard step >= 0, step < steps.count, held[step] == nil else { continue }
             held[step] = holding
             switch steps[step] {
-            case .use, .fill:
+            case .use, .fill, .drawKey:
                 work.append((step + 1, holding))
             case let .acquire(pool, on):
                 work.append((step + 1, holding + [.pool(pool, on: on)]))
@@ -45,7 +45,7 @@ extension Model {
                 for target in branches[table].targets { work.append((target, holding)) }
             case .jump(let to):
                 work.append((to, holding))
-            case let .ifHotKey(_, to):
+            case let .ifKey(_, _, to):
                 work.append((to, holding))
                 work.append((step + 1, holding))
             case .done, .fail:

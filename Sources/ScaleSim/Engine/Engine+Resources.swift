@@ -67,12 +67,18 @@ struct PoolState {
     let configuredCapacity: Int32
     /// Its component is down: requests that would wait are refused.
     var down = false
+    /// Most requests waiting; one more is rejected.
+    let queueLimit: Int
     var inUse: Int32 = 0
     var waiting = Fifo()
     var lastChange: Double = 0
     var stats = ReplicationResult.PoolResult()
 
-    init(capacity: Int32) { self.capacity = capacity; configuredCapacity = capacity }
+    init(_ pool: Model.Pool) {
+        capacity = Int32(pool.capacity)
+        configuredCapacity = capacity
+        queueLimit = pool.queueLimit ?? Int.max
+    }
 
     @inline(__always)
     mutating func account(until time: Double) {
@@ -187,13 +193,13 @@ extension Engine {
 
     // MARK: Pool
 
-    enum Acquisition { case acquired, waiting, refused }
+    enum Acquisition { case acquired, waiting, refused, rejected }
 
     /// Takes a unit of pool `index` for request `slot`.
     ///
     /// - Returns: `acquired` when a unit was free; `waiting` when the request now waits in
     ///   FIFO order (a `resume` event continues it once a unit is handed over); `refused` when
-    ///   the pool's component is down.
+    ///   the pool's component is down; `rejected` when its wait queue is full.
     mutating func acquire(pool index: Int, slot: Int32) -> Acquisition {
         pools[index].account(until: now)
         if pools[index].inUse < pools[index].capacity && pools[index].waiting.isEmpty {
@@ -202,6 +208,10 @@ extension Engine {
             return .acquired
         }
         if pools[index].down { return .refused }
+        if pools[index].waiting.count >= pools[index].queueLimit {
+            pools[index].stats.rejected += 1
+            return .rejected
+        }
         pools[index].stats.waited += 1
         pools[index].waiting.push(slot)
         return .waiting

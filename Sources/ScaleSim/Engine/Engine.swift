@@ -128,7 +128,7 @@ struct Engine {
         }
         cpus = model.cpus.map { CPUState($0) }
         delays = model.delays.map { _ in DelayState() }
-        pools = model.pools.map { PoolState(capacity: Int32($0.capacity)) }
+        pools = model.pools.map(PoolState.init)
         caches = model.caches.map { cache in
             var state = CacheState(cache, stream: stream(cache.streamName))
             if let rate = cache.warmLookupRate {
@@ -392,8 +392,8 @@ struct Engine {
                 switch acquire(pool: pool, slot: slot) {
                 case .acquired: requests[s].step += 1
                 case .waiting: return
-                case .refused:
-                    classes[Int(requests[s].classIndex)].failures += 1
+                case .refused, .rejected:
+                    if pools[pool].down { classes[Int(requests[s].classIndex)].failures += 1 }
                     releaseHeld(slot: slot)
                     finish(slot: slot, failed: true)
                     return
@@ -427,6 +427,9 @@ struct Engine {
                     if caches[cache].special && !specialMiss(cache: cache, key: key, slot: slot) { return }
                     requests[s].step = Int32(miss)
                 }
+            case .drawKey(let cache):
+                requests[s].key = Int32(caches[cache].drawKey(now: now))
+                requests[s].step += 1
             case .fill(let cache):
                 caches[cache].fill(Int(requests[s].key), now: now)
                 if requests[s].leads != 0 { wakeWaiters(of: slot) }
@@ -440,8 +443,8 @@ struct Engine {
                 requests[s].step = target
             case .jump(let to):
                 requests[s].step = Int32(to)
-            case let .ifHotKey(cache, to):
-                requests[s].step = caches[cache].isHot(Int(requests[s].key)) ? Int32(to) : requests[s].step + 1
+            case let .ifKey(_, key, to):
+                requests[s].step = requests[s].key == Int32(key) ? Int32(to) : requests[s].step + 1
             case .fail:
                 releaseHeld(slot: slot)
                 finish(slot: slot, failed: true)

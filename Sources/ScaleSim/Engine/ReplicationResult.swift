@@ -132,6 +132,8 @@ public struct ReplicationResult: Sendable {
 
     public struct PoolResult: Sendable {
         public var acquisitions: UInt64 = 0
+        /// Requests turned away because the wait queue was full (`Model.Pool.queueLimit`).
+        public var rejected: UInt64 = 0
         public var waited: UInt64 = 0
         public var sumWait: Double = 0
         public var inUseArea: Double = 0

@@ -70,6 +70,8 @@ struct StageCompiler {
     var dbCPU = 0, dbConnections = 0, dbNetwork = 0
     var replicaRouter: Int?, replicaCPU = 0, replicaConnections = 0
     var cache: Int?, cacheDelay = 0
+    /// Without a cache, where reads draw their key when a hot key costs more to fetch.
+    var keySource: Int?
     var webRouter: Int?, webCPU = 0
     var storageDelay: Int?, storageLink = 0
     var edges: [Int] = [], edgeDelay = 0, originDelay = 0
@@ -123,7 +125,7 @@ struct StageCompiler {
             apiCPU = a.cpus("api.cpu", count: n, cores: stage.api.coresPerInstance)
             dbCPU = a.cpus("db.primary.cpu", cores: stage.database.cores)
         }
-        apiWorkers = a.pools("api.workers", count: n, capacity: stage.api.workersPerInstance)
+        apiWorkers = a.pools("api.workers", count: n, capacity: stage.api.workersPerInstance, queueLimit: stage.api.backlog)
         apiLink = a.cpus("api.network", count: n, cores: 1)
         dbConnections = a.pools("db.primary.connections", capacity: stage.database.connections)
         dbNetwork = a.delays("db.network")
@@ -136,13 +138,20 @@ struct StageCompiler {
         // Caches start warm (in their steady state at the stage's lookup rate): the run
         // measures the system in service, not one just switched on.
         let rate = workload.requestRate(users: users)
+        // A flash crowd's key has no share until the crowd arrives.
+        let flash = workload.hotKeys.firstIndex { $0.from != nil }.map { i in
+            Model.FlashCrowd(key: i, share: workload.hotKeys[i].share, from: workload.hotKeys[i].from!,
+                             until: workload.hotKeys[i].until)
+        }
+        if stage.cache == nil, workload.hotKeys.contains(where: { $0.queryCpu != nil }) {
+            // No cache, but a key that costs more to fetch: reads draw their key (nothing is
+            // looked up) so the costly one takes its own query.
+            keySource = a.cache(.init(name: "user keys (no cache)", keys: users + workload.hotKeys.count,
+                                      zipf: workload.userKeys.zipf, ttl: 0, capacity: nil, streamName: "cache:keys",
+                                      hotShares: workload.hotKeys.map { $0.from == nil ? $0.share : 0 }, flash: flash))
+        }
         if let c = stage.cache {
             let readers = workload.classes.filter { $0.cacheKey != .none }.reduce(0) { $0 + $1.share }
-            // A flash crowd's key has no share until the crowd arrives.
-            let flash = workload.hotKeys.firstIndex { $0.from != nil }.map { i in
-                Model.FlashCrowd(key: i, share: workload.hotKeys[i].share, from: workload.hotKeys[i].from!,
-                                 until: workload.hotKeys[i].until)
-            }
             cache = a.cache(.init(name: "cache", keys: users + workload.hotKeys.count, zipf: workload.userKeys.zipf,
                                   ttl: c.ttl, capacity: c.capacityPerNode.map { $0 * c.nodes },
                                   streamName: "cache:keys", hotShares: workload.hotKeys.map { $0.from == nil ? $0.share : 0 },
@@ -312,9 +321,18 @@ struct StageCompiler {
         if c.cacheKey != .none, let cache, let cacheConfig = stage.cache {
             a.use(.delay(cacheDelay), .deterministic(value: 2 * cacheConfig.latency), stream: "const")
             a.lookup(cache: cache, hit: afterReads)
+            let filling = a.newLabel()
+            emitCostlyKeyReads(c, prefix: prefix, cache: cache, then: filling)
             emitReads(c, prefix: prefix)
+            a.place(filling)
             a.use(.delay(cacheDelay), .deterministic(value: 2 * cacheConfig.latency), stream: "const")
             a.emit(.fill(cache: cache))
+        } else if c.cacheKey != .none, let keySource {
+            a.emit(.drawKey(cache: keySource))
+            let done = a.newLabel()
+            emitCostlyKeyReads(c, prefix: prefix, cache: keySource, then: done)
+            emitReads(c, prefix: prefix)
+            a.place(done)
         } else {
             emitReads(c, prefix: prefix)
         }
@@ -328,16 +346,35 @@ struct StageCompiler {
         a.use(.delay(network), .deterministic(value: region.latencyToDataCentre), stream: "const")
     }
 
+    /// A hot key that costs more to fetch takes its own query, then the usual reads, and
+    /// continues at `then`; any other key goes on to the step after these.
+    mutating func emitCostlyKeyReads(_ c: ArchitectureScenario.RequestClass, prefix: String, cache: Int,
+                                     then: ModelAssembler.Label) {
+        for (key, hot) in workload.hotKeys.enumerated() {
+            guard let work = hot.queryCpu else { continue }
+            let block = a.newLabel(), skip = a.newLabel()
+            a.ifKey(cache: cache, key: key, to: block)
+            a.jump(to: skip)
+            a.place(block)
+            emitRead(work, stream: "hot key:\(hot.name):query cpu")
+            emitReads(c, prefix: prefix)
+            a.jump(to: then)
+            a.place(skip)
+        }
+    }
+
     mutating func emitReads(_ c: ArchitectureScenario.RequestClass, prefix: String) {
-        for _ in 0..<c.dbReads {
-            if let replicaRouter {
-                a.emit(.route(router: replicaRouter))
-                emitQuery(cpu: replicaCPU, connections: replicaConnections, on: replicaRouter, c.queryCpu,
-                          stream: "\(prefix):query cpu")
-                a.emit(.leave(router: replicaRouter))
-            } else {
-                emitQuery(cpu: dbCPU, connections: dbConnections, on: nil, c.queryCpu, stream: "\(prefix):query cpu")
-            }
+        for _ in 0..<c.dbReads { emitRead(c.queryCpu, stream: "\(prefix):query cpu") }
+    }
+
+    /// One SELECT: on a replica when there are replicas, else on the primary.
+    mutating func emitRead(_ work: Distribution?, stream: String) {
+        if let replicaRouter {
+            a.emit(.route(router: replicaRouter))
+            emitQuery(cpu: replicaCPU, connections: replicaConnections, on: replicaRouter, work, stream: stream)
+            a.emit(.leave(router: replicaRouter))
+        } else {
+            emitQuery(cpu: dbCPU, connections: dbConnections, on: nil, work, stream: stream)
         }
     }
 

@@ -67,7 +67,12 @@ public struct Model: Sendable {
     public struct Pool: Sendable, Hashable {
         public var name: String
         public var capacity: Int
-        public init(name: String, capacity: Int) { self.name = name; self.capacity = capacity }
+        /// Most requests waiting for a unit; one more is rejected at once with an error (a
+        /// server's accept backlog answering 503). nil = unbounded.
+        public var queueLimit: Int?
+        public init(name: String, capacity: Int, queueLimit: Int? = nil) {
+            self.name = name; self.capacity = capacity; self.queueLimit = queueLimit
+        }
     }
 
     /// Key-level cache state over keys `0..<keys`, drawn with Zipf popularity.
@@ -203,6 +208,9 @@ public struct Model: Sendable {
         /// Draw a key from `caches[cache]`'s popularity and look it up: a hit goes to step
         /// `hit`, a miss to step `miss`.
         case lookup(cache: Int, hit: Int, miss: Int)
+        /// Draw a key from `caches[cache]`'s popularity without looking it up (a read that
+        /// has no cache in front of it, but whose cost depends on the key).
+        case drawKey(cache: Int)
         /// Insert the request's key into `caches[cache]`.
         case fill(cache: Int)
         /// Probabilistic jump (see `BranchTable`).
@@ -210,10 +218,9 @@ public struct Model: Sendable {
         case jump(to: Int)
         /// The request fails (an injected error: a flaky dependency, a bug).
         case fail
-        /// Jump to `to` when the key the request drew from `caches[cache]` is one of its hot
-        /// keys (or its flash crowd's key); otherwise go on. A hot key can cost more to fetch
-        /// than the others (a celebrity's follower count).
-        case ifHotKey(cache: Int, to: Int)
+        /// Jump to `to` when the request drew key `key` from `caches[cache]`; otherwise go on.
+        /// A hot key can cost more to fetch than the others (a celebrity's follower count).
+        case ifKey(cache: Int, key: Int, to: Int)
         /// The request is complete.
         case done
     }

@@ -13,7 +13,7 @@ struct ModelAssembler {
     /// A place in a program, placed once with `place(_:)`.
     struct Label: Hashable { fileprivate let id: Int }
 
-    private enum JumpField { case jump, hit, miss }
+    private enum JumpField { case jump, hit, miss, key }
 
     init(name: String) { model = Model(name: name) }
 
@@ -41,9 +41,11 @@ struct ModelAssembler {
         return first
     }
 
-    mutating func pools(_ name: String, count: Int = 1, capacity: Int) -> Int {
+    mutating func pools(_ name: String, count: Int = 1, capacity: Int, queueLimit: Int? = nil) -> Int {
         let first = model.pools.count
-        for i in 0..<count { model.pools.append(.init(name: Self.instanceName(name, i, count), capacity: capacity)) }
+        for i in 0..<count {
+            model.pools.append(.init(name: Self.instanceName(name, i, count), capacity: capacity, queueLimit: queueLimit))
+        }
         return first
     }
 
@@ -126,6 +128,12 @@ struct ModelAssembler {
         emit(.lookup(cache: cache, hit: -1, miss: here + 1))
     }
 
+    /// Continues at `label` when the request drew `key` from `cache`, else at the next step.
+    mutating func ifKey(cache: Int, key: Int, to label: Label) {
+        pending.append((here, label, .key))
+        emit(.ifKey(cache: cache, key: key, to: -1))
+    }
+
     /// Resolves every jump to its label and returns the model.
     mutating func finish() -> Model {
         for (step, label, field) in pending {
@@ -134,6 +142,7 @@ struct ModelAssembler {
             case (.jump, .jump): model.steps[step] = .jump(to: target)
             case let (.lookup(cache, _, miss), .hit): model.steps[step] = .lookup(cache: cache, hit: target, miss: miss)
             case let (.lookup(cache, hit, _), .miss): model.steps[step] = .lookup(cache: cache, hit: hit, miss: target)
+            case let (.ifKey(cache, key, _), .key): model.steps[step] = .ifKey(cache: cache, key: key, to: target)
             default: preconditionFailure("label on a step that does not jump")
             }
         }

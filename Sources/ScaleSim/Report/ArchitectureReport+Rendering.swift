@@ -188,6 +188,7 @@ extension ArchitectureReport {
         for s in stages {
             out += "\n## \(s.name)\n\n"
             if !s.slo.violations.isEmpty { out += "SLO fails: " + s.slo.violations.joined(separator: "; ") + ".\n\n" }
+            out += s.stoppedEarly.enumerated().map { "Stopped early, replication \($0.offset + 1): \($0.element).\n\n" }.joined()
             out += Format.table(Self.resourceHeader, resourceRows(s), markdown: true)
             let notes = analyticNotes(s)
             if !notes.isEmpty { out += "\nAnalytic model: " + notes.joined(separator: " ") + "\n" }

@@ -26,6 +26,10 @@ extension ArchitectureReport {
                 text += " Busiest: \(Self.baseName(b)) at \(Format.percent(u))."
             }
             text += Self.changeSentences(s)
+            if let first = s.stoppedEarly.first {
+                text += " The run stopped early (\(s.stoppedEarly.count) of its replications): \(first); its figures cover "
+                    + "the time before."
+            }
             if let c = s.capacity {
                 if c.failsOn == nil {
                     text += " It holds its SLO at every load the search tried, up to \(Format.count(c.maxUsers)) users."

@@ -42,7 +42,7 @@ struct ArchitectureDecoder {
     static let classKeys = ["name", "share", "kind", "apiCpu", "cacheKey", "dbReads", "queryCpu", "dbWrites",
                             "writeCpu", "requestBytes", "responseBytes", "timeout", "retries", "notes"]
     static let regionKeys = ["name", "share", "latencyToDataCentre", "latencyToEdge", "notes"]
-    static let hotKeyKeys = ["name", "share", "from", "until", "notes"]
+    static let hotKeyKeys = ["name", "share", "from", "until", "queryCpu", "notes"]
 
     let log: IssueLog
 
@@ -186,8 +186,11 @@ struct ArchitectureDecoder {
         let name = object.required("name")?.string()
         let share = object.required("share")?.number(.probability, expected: "a share")
         let flash = readFlashCrowd(object)
+        let queryCpu = object.optional("queryCpu").map { $0.work() }
         guard let name, let share, let (from, until) = flash else { return nil }
-        return Scenario.HotKey(name: name, share: share, from: from, until: until, notes: object.notes())
+        if let queryCpu, queryCpu == nil { return nil }
+        return Scenario.HotKey(name: name, share: share, from: from, until: until, notes: object.notes(),
+                               queryCpu: queryCpu ?? nil)
     }
 
     func readRegion(_ reader: JSONReader) -> Scenario.Region? {

@@ -148,6 +148,7 @@ enum ArchitectureSchema {
                 "share": share("Share of all cache reads of user keys that read this key instead."),
                 "from": ref("time", "A flash crowd: the key has no share before this time and its share from then on. At most one hot key has one."),
                 "until": ref("time", "When the flash crowd ends (later than from; default the end of the run)."),
+                "queryCpu": ref("work", "Database CPU of one more query a miss of this key needs, e.g. a celebrity's follower count (default none)."),
                 "notes": ref("notes"),
             ], required: ["name", "share"]),
             "region": object("A place the users are.", [
@@ -226,6 +227,7 @@ enum ArchitectureSchema {
                 "instances": integer(1, "API instances (default 1; more need a loadBalancer)."),
                 "coresPerInstance": integer(1, "CPU cores per instance (required without a host; not allowed with one)."),
                 "workersPerInstance": integer(1, "Workers per instance; a request holds one until it leaves (default 4 per core)."),
+                "backlog": integer(0, "Most requests an instance keeps waiting for a worker (its accept backlog); one more gets an error at once (503). Default: unbounded."),
                 "networkBandwidth": ref("bandwidth", "Bandwidth per instance (default 1 Gbit/s)."),
                 "costPerInstancePerHour": cost("Cost of one instance per hour (default 0)."),
                 "autoscaling": ref("autoscaling", "Changes the instance count with the load (default: fixed)."),

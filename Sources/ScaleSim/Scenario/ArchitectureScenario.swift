@@ -98,6 +98,9 @@ extension ArchitectureScenario {
         /// Later than `from`; only with `from`.
         public var until: Double?
         public var notes: String?
+        /// The database CPU of one more query a miss of this key needs (nil: none): a key that
+        /// costs more to fetch than the others, like a celebrity's follower count.
+        public var queryCpu: Distribution? = nil
     }
 
     /// A place the users are, with its network latencies (one way, seconds).
@@ -220,6 +223,9 @@ extension ArchitectureScenario {
             /// When set, the count changes during the run: `instances` are in service at the
             /// start, within `autoscaling.minimum...maximum`. Costs still count `instances`.
             public var autoscaling: Autoscaling?
+            /// Most requests an instance keeps waiting for a worker (its accept backlog); one
+            /// more is answered at once with an error (503). nil = unbounded.
+            public var backlog: Int? = nil
         }
 
         /// Spreads requests over the API instances (and the web hosts).

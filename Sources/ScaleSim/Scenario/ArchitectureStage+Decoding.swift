@@ -121,7 +121,7 @@ struct StageDecoder {
         let hostNote = #"not allowed while the stage has a "host": the API uses the host's cores (set host.cores, or remove the host with "host": null)"#
         let scalingNote = #"not allowed while the stage has a "host": one machine does not scale (remove the host with "host": null)"#
         guard let object = reader.object(
-            allowedKeys: ["instances", "workersPerInstance", "networkBandwidth", "costPerInstancePerHour", "notes"]
+            allowedKeys: ["instances", "workersPerInstance", "backlog", "networkBandwidth", "costPerInstancePerHour", "notes"]
                 + (onHost ? [] : ["coresPerInstance", "autoscaling"]),
             misplacedKeys: onHost ? ["coresPerInstance": hostNote, "autoscaling": scalingNote] : [:]) else { return nil }
         let instances = object.count("instances", default: 1, minimum: 1, maximum: Self.maximumCount)
@@ -131,6 +131,7 @@ struct StageDecoder {
         let cores = onHost ? hostCores : object.required("coresPerInstance", note: "(or give the stage a \"host\")")?
             .wholeNumber(minimum: 1, maximum: Self.maximumCount)
         let workers = object.optional("workersPerInstance").map { $0.wholeNumber(minimum: 1, maximum: Self.maximumCount) }
+        let backlog = object.optional("backlog").map { $0.wholeNumber(minimum: 0, maximum: Self.maximumCount) }
         let bandwidth = object.optional("networkBandwidth", default: Self.defaultNetworkBandwidth) {
             $0.bandwidth(NumberRule.positive.limited(to: 1e15))
         }
@@ -140,11 +141,12 @@ struct StageDecoder {
         }
         guard let instances, let cores, let bandwidth, let cost else { return nil }
         if let workers, workers == nil { return nil }
+        if let backlog, backlog == nil { return nil }
         if let autoscaling, autoscaling == nil { return nil }
         return Stage.API(instances: instances, coresPerInstance: cores,
                          workersPerInstance: (workers ?? nil) ?? Self.defaultWorkersPerCore * cores,
                          networkBandwidth: bandwidth, costPerInstancePerHour: cost, notes: object.notes(),
-                         autoscaling: autoscaling ?? nil)
+                         autoscaling: autoscaling ?? nil, backlog: backlog ?? nil)
     }
 
     func readLoadBalancer(_ reader: JSONReader) -> Stage.LoadBalancer? {

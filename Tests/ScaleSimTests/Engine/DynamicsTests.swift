@@ -307,7 +307,7 @@ import Testing
         }
     }
 
-    /// `ifHotKey` takes the hot key's lookups (a binomial share) to their own path.
+    /// `ifKey` takes the hot key's lookups (a binomial share) to their own path.
     @Test func hotKeysTakeTheirOwnPath() {
         let seed: UInt64 = 46
         var b = ModelBuilder("hot path")
@@ -315,7 +315,7 @@ import Testing
         b.model.caches.append(.init(name: "cache", keys: 1000, zipf: 1, ttl: 1, capacity: nil, streamName: "keys", hotShares: [0.25]))
         let cold = b.delay("cold"), hot = b.delay("hot")
         let d = b.sampler(.deterministic(value: 0.001), stream: "d")
-        b.open(rate: 100, entry: b.program([.lookup(cache: 0, hit: 1, miss: 1), .ifHotKey(cache: 0, to: 4),
+        b.open(rate: 100, entry: b.program([.lookup(cache: 0, hit: 1, miss: 1), .ifKey(cache: 0, key: 0, to: 4),
                                             .use(.delay(cold), sampler: d, on: nil), .done,
                                             .use(.delay(hot), sampler: d, on: nil), .done]))
         var engine = Engine(model: b.model, seed: seed, replication: 0, duration: 1000, warmup: 0)
