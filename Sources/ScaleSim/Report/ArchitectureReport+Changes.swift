@@ -22,7 +22,7 @@ extension ArchitectureReport.StageResult {
                 classes[c].retriesPerRequest = estimate { ratio($0.classes[c].retries, $0.classes[c].arrivals) }
             }
         }
-        if !model.components.isEmpty {
+        if !model.faults.isEmpty {
             failureRate = estimate { ratio(sum($0, \.failures), sum($0, \.arrivals) + sum($0, \.retries)) }
             for c in classes.indices {
                 classes[c].failureRate = estimate { ratio($0.classes[c].failures, $0.classes[c].arrivals + $0.classes[c].retries) }
@@ -39,7 +39,7 @@ extension ArchitectureReport.StageResult {
             }
         }
         var costs = stage.costs
-        for (i, router) in model.routers.enumerated() where TimeSeries.countChanges(router) {
+        for (i, router) in model.routers.enumerated() where TimeSeries.countChanges(router, in: model) {
             func mean(_ area: (ReplicationResult.RouterResult) -> Double) -> Estimate {
                 estimate { $0.measuredTime > 0 && $0.routers.indices.contains(i) ? area($0.routers[i]) / $0.measuredTime : .nan }
             }

@@ -39,7 +39,7 @@ public struct TimeSeries: Sendable {
         resources = model.cpus.enumerated().map { Resource(name: $1.name, kind: .cpu, index: $0, capacity: $1.cores) }
             + model.pools.enumerated().map { Resource(name: $1.name, kind: .pool, index: $0, capacity: $1.capacity) }
             + model.caches.enumerated().map { Resource(name: $1.name, kind: .cache, index: $0, capacity: 0) }
-            + model.routers.enumerated().filter { Self.countChanges($1) }.map {
+            + model.routers.enumerated().filter { Self.countChanges($1, in: model) }.map {
                 Resource(name: $1.name, kind: .router, index: $0, capacity: $1.instances, autoscales: $1.autoscaling != nil)
             }
         replications = results.map(\.windows)
@@ -51,13 +51,14 @@ public struct TimeSeries: Sendable {
     /// health checks or autoscaling, a flash crowd.
     public static func changes(_ model: Model) -> Bool {
         model.profile != nil || !model.faults.isEmpty || model.classes.contains { $0.retry != nil }
-            || model.routers.contains(where: countChanges) || model.caches.contains { $0.flash != nil }
+            || model.routers.contains { countChanges($0, in: model) } || model.caches.contains { $0.flash != nil }
     }
 
-    /// Whether the instances in service of `router` can change: it autoscales, or its
-    /// instances can fail or be taken out of rotation.
-    public static func countChanges(_ router: Model.Router) -> Bool {
-        router.autoscaling != nil || router.healthCheck != nil || !router.components.isEmpty
+    /// Whether the instances in service of `router` of `model` can change: it autoscales, its
+    /// load balancer checks them, or a fault hits one of them.
+    public static func countChanges(_ router: Model.Router, in model: Model) -> Bool {
+        router.autoscaling != nil || router.healthCheck != nil
+            || model.faults.contains { router.components.contains($0.component) }
     }
 
     /// Completed requests per second in `window`.
