@@ -179,15 +179,16 @@ extension Engine {
             pools[i].waiting = Fifo()
         }
         for slot in endNow {
-            classes[Int(requests[Int(slot)].classIndex)].failures += 1
+            // A request whose client already gave up is not a failure anyone sees.
+            countFailure(slot: slot)
             releaseHeld(slot: slot)
             finish(slot: slot, failed: true)
         }
         for slot in kill {
             let request = requests[Int(slot)]
-            classes[Int(request.classIndex)].failures += 1
             requests[Int(slot)].killed = true
             if !request.timedOut {
+                classes[Int(request.classIndex)].failures += 1
                 // The client sees the connection reset now.
                 requests[Int(slot)].timedOut = true
                 clientSeesFailure(request)

@@ -350,6 +350,14 @@ struct Engine {
         clientSeesFailure(request)
     }
 
+    /// An attempt lost to a component that is down (not counted for a request whose client
+    /// already gave up: nobody sees that one fail).
+    @inline(never)
+    mutating func countFailure(slot: Int32) {
+        let request = requests[Int(slot)]
+        if !request.timedOut { classes[Int(request.classIndex)].failures += 1 }
+    }
+
     /// The instance that router `on` chose for `request` (0 without a router).
     @inline(__always)
     func instance(of request: Request, on router: Int?) -> Int {
@@ -378,7 +386,7 @@ struct Engine {
                 switch server {
                 case .cpu(let base):
                     if !arriveAtCPU(base + offset, slot: slot, work: work) {
-                        if cpus[base + offset].down { classes[Int(requests[s].classIndex)].failures += 1 }
+                        if cpus[base + offset].down { countFailure(slot: slot) }
                         releaseHeld(slot: slot)
                         finish(slot: slot, failed: true)
                     }
@@ -393,7 +401,7 @@ struct Engine {
                 case .acquired: requests[s].step += 1
                 case .waiting: return
                 case .refused, .rejected:
-                    if pools[pool].down { classes[Int(requests[s].classIndex)].failures += 1 }
+                    if pools[pool].down { countFailure(slot: slot) }
                     releaseHeld(slot: slot)
                     finish(slot: slot, failed: true)
                     return
@@ -405,7 +413,7 @@ struct Engine {
                 let chosen = routers[router].pick()
                 guard chosen >= 0 else {
                     // No instance in rotation: the load balancer answers 503.
-                    classes[Int(requests[s].classIndex)].failures += 1
+                    countFailure(slot: slot)
                     releaseHeld(slot: slot)
                     finish(slot: slot, failed: true)
                     return
