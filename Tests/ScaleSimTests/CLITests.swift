@@ -85,6 +85,21 @@ import Testing
         #expect(!one.stdoutData.isEmpty)
     }
 
+    /// An architecture run (1k: 600 simulated seconds, three replications) and a plan (whose
+    /// verification simulates the plan and its runners-up) print the same bytes with
+    /// `--jobs 1` and `--jobs 2`.
+    @Test(arguments: [["run", "--replications", "3"], ["plan", "--users", "1000"]])
+    func architectureJSONIsTheSameWhateverJobs(command: [String]) throws {
+        let scenario = CLI.packageRoot.appendingPathComponent("scenarios/1k.json").path
+        let common = [command[0], scenario] + command.dropFirst() + ["--format", "json", "--no-reports"]
+        let one = try CLI.run(common + ["--jobs", "1"])
+        let two = try CLI.run(common + ["--jobs", "2"])
+        #expect(one.status == 0 && two.status == 0, "exit \(one.status), \(two.status)\n\(one.stderr)\(two.stderr)")
+        #expect(one.stdoutData == two.stdoutData,
+                "scalesim \(common.joined(separator: " ")) (the file's seed, 1): --jobs 1 and --jobs 2 print different JSON")
+        #expect(one.stdout.hasPrefix("{\n  \"kind\": "), "stdout: \(one.stdout.prefix(200))")
+    }
+
     @Test func oneReplicationHasNullHalfWidths() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
