@@ -67,9 +67,9 @@ struct Compare: ParsableCommand {
             throw Exit.invalidScenario
         }
         switch format {
-        case .table: print(comparison.table(all: all), terminator: "")
-        case .md: print(comparison.markdown(all: all), terminator: "")
-        case .json: print(comparison.json(all: all).serialized())
+        case .table: try writeStandardOutput(comparison.table(all: all))
+        case .md: try writeStandardOutput(comparison.markdown(all: all))
+        case .json: try writeStandardOutput(comparison.json(all: all).serialized() + "\n")
         }
         let regressions = comparison.regressions
         if failOnRegression, !regressions.isEmpty {

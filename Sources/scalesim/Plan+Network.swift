@@ -46,17 +46,17 @@ extension Plan {
         }
         if !noVerify {
             if !quietProgress { note("scalesim: \(result.evaluations) analytic evaluations; simulating the plan...") }
-            result = NetworkPlanner.verify(result, jobs: jobs)
+            result = try interruptible { NetworkPlanner.verify(result, jobs: jobs, control: $0) }
         }
-        emit(table: result.table, markdown: result.markdown, json: result.json)
+        try emit(table: result.table, markdown: result.markdown, json: result.json)
     }
 
     /// Prints a plan in the format asked for (the architecture branch could share it).
-    func emit(table: @autoclosure () -> String, markdown: @autoclosure () -> String, json: @autoclosure () -> JSONValue) {
+    func emit(table: @autoclosure () -> String, markdown: @autoclosure () -> String, json: @autoclosure () -> JSONValue) throws {
         switch format {
-        case .table: print(table(), terminator: "")
-        case .md: print(markdown(), terminator: "")
-        case .json: print(json().serialized())
+        case .table: try writeStandardOutput(table())
+        case .md: try writeStandardOutput(markdown())
+        case .json: try writeStandardOutput(json().serialized() + "\n")
         }
     }
 }

@@ -121,13 +121,13 @@ struct Plan: ParsableCommand {
         }
         if !noVerify {
             if !quietProgress { note("scalesim: \(result.evaluations) analytic evaluations; simulating the plan and its runners-up...") }
-            result = Planner.verify(result, jobs: jobs)
+            result = try interruptible { Planner.verify(result, jobs: jobs, control: $0) }
         }
         let json = result.json.serialized() + "\n"
         switch format {
-        case .table: print(result.table, terminator: "")
-        case .md: print(result.markdown, terminator: "")
-        case .json: print(json, terminator: "")
+        case .table: try writeStandardOutput(result.table)
+        case .md: try writeStandardOutput(result.markdown)
+        case .json: try writeStandardOutput(json)
         }
         if !noReports {
             let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -143,4 +143,19 @@ struct Plan: ParsableCommand {
     }
 
     var quietProgress: Bool { isatty(STDERR_FILENO) != 1 }
+
+    /// Runs `simulate` with Ctrl-C turned into a request to stop (as `run` does): the
+    /// simulations end within a fraction of a second, nothing is printed or written, and the
+    /// command exits 130.
+    func interruptible<Result>(_ simulate: (RunControl) -> Result) throws -> Result {
+        let control = RunControl()
+        let interrupt = InterruptHandler(control)
+        let result = simulate(control)
+        withExtendedLifetime(interrupt) {}
+        if control.isInterrupted {
+            note("scalesim: interrupted; no plan written")
+            throw ExitCode(130)
+        }
+        return result
+    }
 }

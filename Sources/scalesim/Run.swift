@@ -105,9 +105,9 @@ struct Run: ParsableCommand {
             throw ExitCode(130)
         }
         switch format {
-        case .table: print(rendered.table, terminator: "")
-        case .json: print(rendered.json, terminator: "")
-        case .md: print(rendered.markdown, terminator: "")
+        case .table: try writeStandardOutput(rendered.table)
+        case .json: try writeStandardOutput(rendered.json)
+        case .md: try writeStandardOutput(rendered.markdown)
         }
         fflush(nil)  // stdout before the notes on stderr
         if !noReports {

@@ -15,7 +15,7 @@ struct ScaleSimCommand: ParsableCommand {
             says what changed between two reports.
 
             Exit status: 0 success, 64 usage error, 65 invalid scenario (every problem is \
-            listed with its JSON path), 66 scenario file unreadable, 73 reports not writable.
+            listed with its JSON path), 66 scenario file unreadable, 73 reports not writable, 74 standard output not writable.
             """,
         version: ScaleSimVersion.current,
         subcommands: [Run.self, Validate.self, Schema.self, Compare.self, Plan.self],
@@ -33,6 +33,23 @@ enum Exit {
     static let invalidScenario = ExitCode(65)
     static let noInput = ExitCode(66)
     static let cannotCreate = ExitCode(73)
+    static let cannotWriteOutput = ExitCode(74)
+}
+
+/// Writes `text` to standard output, unbuffered and in full, or says on standard error why it
+/// could not (a full disk, a closed pipe's reader gone) and exits 74: a result that did not
+/// reach its reader must not look like a success.
+func writeStandardOutput(_ text: String) throws {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        if written < 0 {
+            if errno == EINTR { continue }
+            note("scalesim: cannot write standard output: \(String(cString: strerror(errno)))")
+            throw Exit.cannotWriteOutput
+        }
+        bytes = bytes.dropFirst(written)
+    }
 }
 
 /// Writes a line to standard error.

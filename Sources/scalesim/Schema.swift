@@ -7,6 +7,6 @@ struct Schema: ParsableCommand {
         discussion: "The same schema is committed as schema/architecture.schema.json; a scenario names it in \"$schema\" so that editors check and complete its keys.")
 
     func run() throws {
-        print(ArchitectureScenario.jsonSchema.serialized())
+        try writeStandardOutput(ArchitectureScenario.jsonSchema.serialized() + "\n")
     }
 }

@@ -405,7 +405,10 @@ enum CLI {
 
     /// Runs `scalesim arguments` in `directory` (a fresh temporary folder by default), with
     /// standard output and error captured in files (no pipe can fill up and block it).
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
+    /// `standardOutput` replaces the captured standard output (e.g. `/dev/full`); the outcome's
+    /// `stdoutData` is then empty.
+    static func run(_ arguments: [String], in directory: URL? = nil,
+                    standardOutput: FileHandle? = nil) throws -> Outcome {
         let binary = try binary.get()
         let capture = try Sandbox()
         defer { capture.remove() }
@@ -421,7 +424,7 @@ enum CLI {
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? capture.root
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
+        process.standardOutput = standardOutput ?? stdout
         process.standardError = stderr
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }

@@ -15,6 +15,36 @@ public enum ReportWriter {
     ///
     /// - Throws: `ReportWriteError`; the temporary files are removed and the old reports stay.
     public static func write(_ files: [(name: String, contents: String)], to directory: String) throws(ReportWriteError) {
+        try write(files, to: directory, writingWith: writeFile)
+    }
+
+    /// Writes `contents` to a new file at `path` (the real writer), with `write(2)` itself:
+    /// Foundation's `Data.write` reports a full disk as "There isn't enough space", without
+    /// the system's own words, which are the ones to search for.
+    ///
+    /// - Throws: `POSIXError` with the `errno` of the call that failed.
+    static func writeFile(_ contents: Data, _ path: String) throws {
+        func failure() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw failure() }
+        var bytes = contents[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let error = failure()
+                close(descriptor)
+                throw error
+            }
+            bytes = bytes.dropFirst(written)
+        }
+        guard close(descriptor) == 0 else { throw failure() }
+    }
+
+    /// `write(_:to:)` with the function that writes one temporary file given, so that tests can
+    /// make it fail as a full disk does (after writing part of the file).
+    static func write(_ files: [(name: String, contents: String)], to directory: String,
+                      writingWith writeFile: (Data, String) throws -> Void) throws(ReportWriteError) {
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -27,7 +57,7 @@ public enum ReportWriter {
             let final = (directory as NSString).appendingPathComponent(file.name)
             let temporary = (directory as NSString).appendingPathComponent(".\(file.name).\(token).tmp")
             do {
-                try Data(file.contents.utf8).write(to: URL(fileURLWithPath: temporary))
+                try writeFile(Data(file.contents.utf8), temporary)
                 written.append((temporary, final))
             } catch {
                 try? manager.removeItem(atPath: temporary)
@@ -63,6 +93,7 @@ public enum ReportWriter {
     }
 
     private static func reason(_ error: Error) -> String {
+        if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
         if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError,
            underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
