@@ -1,7 +1,7 @@
 # The two commands of the README, and a few more. Each installs GSL first when it is missing.
 SCENARIO ?= scenarios/100k.json
 
-.PHONY: run test test-checks deps bench reports
+.PHONY: run test test-checks sanitize deps bench reports
 
 deps:
 	@scripts/ensure-deps
@@ -20,6 +20,15 @@ test: deps
 test-checks: deps
 	swift build -Xswiftc -DSCALESIM_CHECKS --scratch-path .build-checks --build-tests
 	swift test -Xswiftc -DSCALESIM_CHECKS --scratch-path .build-checks --skip-build --filter "Engine|Determinism"
+
+## The tests of the engine, the parallel runner (--jobs 2), the scenario parser and the report
+## writer under AddressSanitizer and ThreadSanitizer, each in its own build folder.
+SANITIZE_TESTS ?= Engine|Determinism|ScenarioTests|DynamicsDecodingTests|ToolFaultTests|FingerprintTests
+sanitize: deps
+	swift build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS="suppressions=$(CURDIR)/sanitizers/lsan.supp $(LSAN_OPTIONS)" swift test --sanitize=address --scratch-path .build-asan --skip-build --filter "$(SANITIZE_TESTS)"
+	swift build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS="halt_on_error=1 $(TSAN_OPTIONS)" swift test --sanitize=thread --scratch-path .build-tsan --skip-build --filter "$(SANITIZE_TESTS)"
 
 ## Engine benchmark: events per second and peak memory (release build).
 bench: deps
