@@ -37,18 +37,14 @@ enum Exit {
 }
 
 /// Writes `text` to standard output, unbuffered and in full, or says on standard error why it
-/// could not (a full disk, a closed pipe's reader gone) and exits 74: a result that did not
-/// reach its reader must not look like a success.
+/// could not (a full disk, say) and exits 74: a result that did not reach its reader must not
+/// look like a success.
 func writeStandardOutput(_ text: String) throws {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-        if written < 0 {
-            if errno == EINTR { continue }
-            note("scalesim: cannot write standard output: \(String(cString: strerror(errno)))")
-            throw Exit.cannotWriteOutput
-        }
-        bytes = bytes.dropFirst(written)
+    do {
+        try ReportWriter.writeAll(Data(text.utf8), to: STDOUT_FILENO)
+    } catch {
+        note("scalesim: cannot write standard output: \(String(cString: strerror(error.code.rawValue)))")
+        throw Exit.cannotWriteOutput
     }
 }
 

@@ -27,18 +27,29 @@ public enum ReportWriter {
         func failure() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw failure() }
+        do {
+            try writeAll(contents, to: descriptor)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        guard close(descriptor) == 0 else { throw failure() }
+    }
+
+    /// Writes every byte of `contents` to an open file descriptor with `write(2)`, again after
+    /// an interrupted or partial write.
+    ///
+    /// - Throws: `POSIXError` with the `errno` of the write that failed.
+    public static func writeAll(_ contents: Data, to descriptor: Int32) throws(POSIXError) {
         var bytes = contents[...]
         while !bytes.isEmpty {
             let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
-                let error = failure()
-                close(descriptor)
-                throw error
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             }
             bytes = bytes.dropFirst(written)
         }
-        guard close(descriptor) == 0 else { throw failure() }
     }
 
     /// `write(_:to:)` with the function that writes one temporary file given, so that tests can
