@@ -74,6 +74,7 @@ struct Engine {
          limits: EngineLimits = EngineLimits(), control: RunControl? = nil, window: Double? = nil) {
         self.control = control
         self.model = model
+        result.replication = replication
         self.duration = duration
         self.warmup = warmup
         self.limits = limits

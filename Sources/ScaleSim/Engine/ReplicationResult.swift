@@ -63,6 +63,8 @@ public struct ReplicationResult: Sendable {
     public var events: UInt64 = 0
     /// Why the replication stopped before its duration, if it did.
     public var stoppedEarly: String?
+    /// Which replication this is (0 for the first).
+    public var replication: Int = 0
     public var classes: [ClassResult] = []
     public var cpus: [CPUResult] = []
     public var delays: [DelayResult] = []
@@ -157,5 +159,14 @@ public struct ReplicationResult: Sendable {
         /// bill counts.
         public var runningArea: Double = 0
         public var maximumInService: Int = 0
+    }
+}
+
+extension ReplicationResult {
+    /// `replication 2: <why it stopped>` (numbered from 1) when it stopped early, else nil.
+    /// Numbered by the replication itself, not by its place among those that stopped: with a
+    /// budget or a cap, some replications may stop and others run to the end.
+    public var numberedStop: String? {
+        stoppedEarly.map { "replication \(replication + 1): \($0)" }
     }
 }

@@ -20,8 +20,8 @@ extension ArchitectureReport {
             if !s.slo.violations.isEmpty {
                 body += "<p>SLO fails: \(htmlEscaped(s.slo.violations.joined(separator: "; "))).</p>\n"
             }
-            for (r, reason) in s.stoppedEarly.enumerated() {
-                body += "<p>Stopped early, replication \(r + 1): \(htmlEscaped(reason)).</p>\n"
+            for reason in s.stoppedEarly {
+                body += "<p>Stopped early, \(htmlEscaped(reason)).</p>\n"
             }
             let bars = s.resources.compactMap { r -> SVGChart.Bar? in
                 guard let u = r.utilization, u.mean > 0.005 || (r.analytic ?? 0) > 0.005 else { return nil }

@@ -64,7 +64,7 @@ extension ArchitectureReport {
             if let timeline = s.timeline { members.append(.init("timeline", .array(timeline.map(\.json)))) }
             members += [
                 .init("events", .number(Double(s.events))),
-                .init("notes", .array(s.stoppedEarly.enumerated().map { .string("replication \($0.offset + 1): \($0.element)") })),
+                .init("notes", .array(s.stoppedEarly.map(JSONValue.string))),
             ]
             return .object(members)
         }
@@ -159,6 +159,12 @@ extension ArchitectureReport {
         if !failing.isEmpty {
             out += "\nSLO violations:\n" + failing.map { "- \($0.name): \($0.slo.violations.joined(separator: "; "))\n" }.joined()
         }
+        // Overloads and replications that stopped early: what a reader of the table alone must
+        // know to trust its figures (the network table prints the same notes).
+        let notes = stages.flatMap { s in
+            (Self.overloadNote(s).map { [$0] } ?? []).map { "\(s.name): \($0)" } + s.stoppedEarly.map { "\(s.name): \($0)" }
+        }
+        if !notes.isEmpty { out += "\nnotes:\n" + notes.map { "- \($0)\n" }.joined() }
         if stages.contains(where: { $0.capacity != nil }) {
             out += "\ncapacity: the most users that meet the SLO, \(capacityMethodText) (details in report.md)\n"
         }
@@ -188,7 +194,7 @@ extension ArchitectureReport {
         for s in stages {
             out += "\n## \(s.name)\n\n"
             if !s.slo.violations.isEmpty { out += "SLO fails: " + s.slo.violations.joined(separator: "; ") + ".\n\n" }
-            out += s.stoppedEarly.enumerated().map { "Stopped early, replication \($0.offset + 1): \($0.element).\n\n" }.joined()
+            out += s.stoppedEarly.map { "Stopped early, \($0).\n\n" }.joined()
             out += Format.table(Self.resourceHeader, resourceRows(s), markdown: true)
             let notes = analyticNotes(s)
             if !notes.isEmpty { out += "\nAnalytic model: " + notes.joined(separator: " ") + "\n" }

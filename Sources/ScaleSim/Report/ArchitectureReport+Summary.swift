@@ -22,6 +22,7 @@ extension ArchitectureReport {
             } else {
                 text += "fails the SLO at \(Format.count(s.users)) users: \(s.slo.violations.joined(separator: "; "))."
             }
+            if let overload = Self.overloadNote(s) { text += " It is \(overload)." }
             if let b = s.bottleneck, let u = Self.utilization(of: Self.baseName(b), in: s) {
                 text += " Busiest: \(Self.baseName(b)) at \(Format.percent(u))."
             }
@@ -45,6 +46,16 @@ extension ArchitectureReport {
             }
             return text
         }
+    }
+
+    /// A stage's overload, from its analytic model: requests offered against the most its
+    /// resources can serve, and the one that saturates; nil when the stage is stable (or has no
+    /// analytic model). The simulated figures of an overloaded stage describe a transient.
+    static func overloadNote(_ s: StageResult) -> String? {
+        guard let a = s.analytic, !a.stable else { return nil }
+        return "overloaded: \(Format.number(a.throughput)) requests/s offered, at most \(Format.number(a.maxThroughput))/s "
+            + "can be served" + (a.bottleneck.map { " (\($0) saturates)" } ?? "")
+            + "; there is no steady state: queues grow for as long as the run lasts"
     }
 
     /// For a stage that changes: how often clients retried, and the instances of autoscaled

@@ -20,6 +20,8 @@ public struct ArchitectureReport: Sendable {
         public var bottleneck: String?
         public var slo: (met: Bool, violations: [String])
         public var events: UInt64
+        /// Why replications stopped early, each beginning with the number of its replication
+        /// (`replication 2: ...`; the others ran to the end).
         public var stoppedEarly: [String]
         /// What the analytic model predicts for the same compiled stage (nil: no analytic model).
         public var analytic: AnalyticFigures? = nil
@@ -187,7 +189,7 @@ public struct ArchitectureReport: Sendable {
             },
             classes: classes, resources: resources, bottleneck: bottleneck,
             slo: (violations.isEmpty, violations), events: results.reduce(0) { $0 + $1.events },
-            stoppedEarly: results.compactMap(\.stoppedEarly))
+            stoppedEarly: results.compactMap(\.numberedStop))
         result.addChanges(scenario.stages[index], model, results, confidence: confidence)
         return result
     }

@@ -99,7 +99,7 @@ public struct NetworkReport: Sendable {
                 + "\(Format.number(o.maximum)) requests/s served (\(Format.percent(o.offered / o.maximum)) of capacity); "
                 + "its queue grows without bound and the simulated figures describe a transient, not a steady state"
         }
-        notes += summary.stoppedEarly.enumerated().map { "replication \($0.offset + 1): \($0.element)" }
+        notes += summary.stoppedEarly
         notes += analytic.notes
         return notes
     }

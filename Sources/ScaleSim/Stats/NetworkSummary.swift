@@ -4,7 +4,8 @@ public struct NetworkSummary: Sendable {
     public var system: System
     public var replications: Int
     public var events: UInt64
-    /// Messages of replications that stopped early (overload, budgets), in order.
+    /// Messages of replications that stopped early (overload, budgets), in order, each
+    /// beginning with the number of its replication (`replication 2: ...`).
     public var stoppedEarly: [String]
 
     /// Per-visit figures of one station. Nil where the figure does not apply to the station.
@@ -101,6 +102,6 @@ public struct NetworkSummary: Sendable {
             })
         replications = results.count
         events = results.reduce(0) { $0 + $1.events }
-        stoppedEarly = results.compactMap(\.stoppedEarly)
+        stoppedEarly = results.compactMap(\.numberedStop)
     }
 }
