@@ -99,9 +99,33 @@ public struct NetworkReport: Sendable {
                 + "\(Format.number(o.maximum)) requests/s served (\(Format.percent(o.offered / o.maximum)) of capacity); "
                 + "its queue grows without bound and the simulated figures describe a transient, not a steady state"
         }
+        notes += unreached.map { i in
+            "stations[\(i)] (\(scenario.stations[i].name)): no request reaches it (no arrival with a positive rate, "
+                + "and no route from a station that requests reach, leads to it); its figures are zero"
+        }
         notes += summary.stoppedEarly
         notes += analytic.notes
         return notes
+    }
+
+    /// The stations no request reaches: neither an arrival with a positive rate nor the closed
+    /// population leads to them through routes of positive probability. Their figures (all
+    /// zero) are right, but such a station is more often a mistake in the routes than meant.
+    public var unreached: [Int] {
+        let stations = scenario.stations
+        var reached = [Bool](repeating: false, count: stations.count)
+        var work = scenario.arrivals.filter { $0.rate > 0 }.map(\.to) + (scenario.population.map { [$0.to] } ?? [])
+        while let index = work.popLast() {
+            guard !reached[index] else { continue }
+            reached[index] = true
+            let routes: [NetworkScenario.Route]
+            switch stations[index].kind {
+            case .queue(_, _, _, _, let next), .delay(_, let next): routes = next
+            case .cache(_, _, _, _, _, let hit, let miss): routes = hit + miss
+            }
+            work += routes.filter { $0.p > 0 }.map(\.to)
+        }
+        return stations.indices.filter { !reached[$0] }
     }
 
     /// A station whose offered load exceeds what it can serve (open networks).

@@ -25,8 +25,9 @@ extension NetworkScenario {
     /// `"1h"`, `"2.5us"`). A key whose value is `null` counts as absent. Unknown keys are
     /// errors, with a suggestion when a known key is close.
     ///
-    /// In an open network, a station from which requests can never leave (every path from it
-    /// continues with probability 1) is an error: its queue would grow without end.
+    /// A station from which requests can never leave (every path from it continues with
+    /// probability 1) is an error: in an open network its queue would grow without end; in a
+    /// closed one the users who reach it never get back to thinking.
     ///
     /// - Parameter value: The parsed document.
     /// - Returns: The scenario, with defaults filled and station names resolved to indices.
@@ -112,7 +113,7 @@ struct NetworkDecoder {
         }
         let scenario = NetworkScenario(name: name, seed: UInt64(seed), run: run, arrivals: validArrivals,
                                        population: closed, stations: valid)
-        if closed == nil { checkEveryRequestCanLeave(scenario, stationsPath: root.path.appending("stations")) }
+        checkEveryRequestCanLeave(scenario, stationsPath: root.path.appending("stations"))
         return log.isEmpty ? scenario : nil
     }
 
@@ -311,7 +312,8 @@ struct NetworkDecoder {
 
     // MARK: Whole-network checks
 
-    /// Reports each station that arrivals reach but that no request can leave the network from.
+    /// Reports each station that arrivals (or the closed population) reach but that no request
+    /// can leave the network from.
     func checkEveryRequestCanLeave(_ scenario: NetworkScenario, stationsPath: JSONPath) {
         let stations = scenario.stations
         var successors = [[Int]](repeating: [], count: stations.count)
@@ -341,7 +343,9 @@ struct NetworkDecoder {
         }
         // Stations that arrivals reach.
         var reached = [Bool](repeating: false, count: stations.count)
-        work = scenario.arrivals.map(\.to)
+        work = scenario.arrivals.map(\.to) + (scenario.population.map { [$0.to] } ?? [])
+        let why = scenario.population == nil ? "an open network needs a way out"
+            : "a closed network's users must get back to thinking, or they stay there for ever"
         while let index = work.popLast() {
             guard !reached[index] else { continue }
             reached[index] = true
@@ -350,7 +354,7 @@ struct NetworkDecoder {
         for index in stations.indices where reached[index] && !canLeave[index] {
             let name = JSONReader.describe(.string(stations[index].name))
             log.add(stationsPath.appending(index),
-                    "requests that reach \(name) can never leave the network (every route from it continues with probability 1); an open network needs a way out")
+                    "requests that reach \(name) can never leave the network (every route from it continues with probability 1); \(why)")
         }
     }
 }
