@@ -13,6 +13,15 @@ struct Run: ParsableCommand {
             reports/<file name>/). \
             Progress and notes go to standard error. The same file and seed give the same \
             report.json, byte for byte, whatever --jobs is.
+
+            --metrics FILE also writes every time series of the run (the figures of \
+            timeseries.csv) in the OpenMetrics 1.0 text format, even with --no-reports: \
+            families named scalesim_<figure> (counters for the counts, cumulative from the \
+            start of each replication; gauges for rates per second, latencies in seconds, \
+            utilizations and hit ratios), labelled stage (architecture scenarios), \
+            replication and resource; each sample is stamped with the end of its window in \
+            simulated seconds (the run starts at timestamp 0, the Unix epoch); the file ends \
+            with "# EOF". The same file and seed give the same bytes.
             """)
 
     @Argument(help: "The scenario file (JSON).")
@@ -53,7 +62,10 @@ struct Run: ParsableCommand {
     @Option(help: "How to find each architecture stage's capacity (the most users within its SLO): analytic (instant), simulation (the analytic answer confirmed by about ten runs per stage), or none.")
     var capacity: CapacityOption = .analytic
 
-    @Flag(help: "Print the result only; write no report files.")
+    @Option(help: ArgumentHelp("Also write every time series of the run to this file in the OpenMetrics text format (timestamps in simulated seconds from 0; see below).", valueName: "file"))
+    var metrics: String?
+
+    @Flag(help: "Print the result only; write no report files (--metrics is still written).")
     var noReports = false
 
     @Flag(name: .shortAndLong, help: "No progress on standard error.")
@@ -68,6 +80,9 @@ struct Run: ParsableCommand {
         }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let maxEvents, maxEvents < 1 { throw ValidationError("--max-events must be at least 1, got \(maxEvents)") }
+        if let metrics, metrics.isEmpty || metrics == "-" || metrics.hasSuffix("/") {
+            throw ValidationError("--metrics takes the path of a file to write, got \"\(metrics)\"")
+        }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds, got \(timeLimit)") }
     }
 
@@ -78,7 +93,7 @@ struct Run: ParsableCommand {
         var limits = EngineLimits()
         if let maxEvents { limits.maxEvents = maxEvents }
         let interactive = !quiet && isatty(STDERR_FILENO) == 1
-        let rendered: (json: String, table: String, markdown: String, html: String, csv: String)
+        let rendered: (json: String, table: String, markdown: String, html: String, csv: String, metrics: String?)
         switch scenario {
         case .network(var network):
             if let seed { network.seed = seed }
@@ -87,7 +102,8 @@ struct Run: ParsableCommand {
             progress.start()
             let report = NetworkReport.run(network, jobs: jobs, limits: limits, control: control, progress: progress.update)
             progress.finish()
-            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html, report.timeSeriesCSV)
+            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html, report.timeSeriesCSV,
+                        metrics == nil ? nil : report.openMetrics)
         case .architecture(var architecture):
             if let seed { architecture.seed = seed }
             if let replications { architecture.run.replications = replications }
@@ -97,7 +113,8 @@ struct Run: ParsableCommand {
             let report = ArchitectureReport.run(architecture, jobs: jobs, limits: limits, control: control,
                                                 capacity: capacity.search, progress: progress.countingUpdate)
             progress.finish()
-            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html, report.timeSeriesCSV)
+            rendered = (report.json.serialized() + "\n", report.table, report.markdown, report.html, report.timeSeriesCSV,
+                        metrics == nil ? nil : report.openMetrics)
         }
         withExtendedLifetime(interrupt) {}
         if control.isInterrupted {
@@ -120,6 +137,17 @@ struct Run: ParsableCommand {
                 throw Exit.cannotCreate
             }
             if !quiet { note("reports written to \(directory)/") }
+        }
+        if let metrics, let text = rendered.metrics {
+            // Written whole under a temporary name and renamed, like the reports.
+            let folder = (metrics as NSString).deletingLastPathComponent
+            do {
+                try ReportWriter.write([((metrics as NSString).lastPathComponent, text)], to: folder.isEmpty ? "." : folder)
+            } catch {
+                note("scalesim: \(error)")
+                throw Exit.cannotCreate
+            }
+            if !quiet { note("metrics written to \(metrics)") }
         }
     }
 }
