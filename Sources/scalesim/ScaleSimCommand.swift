@@ -64,7 +64,7 @@ func loadScenario(_ path: String) throws -> Scenario {
     do {
         return try Scenario.load(bytes: [UInt8](data))
     } catch {
-        note("scalesim: \(path) is not a valid scenario (\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s")):")
+        note("scalesim: \(path) is not a valid scenario (\(error.problemCount) problem\(error.problemCount == 1 ? "" : "s")):")
         for issue in error.issues { note("  \(issue)") }
         throw Exit.invalidScenario
     }

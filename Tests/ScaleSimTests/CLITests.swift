@@ -391,7 +391,10 @@ enum CLI {
 
     /// What one run of the binary did.
     struct Outcome {
+        /// The exit status, or the signal's number when `signalled`.
         var status: Int32
+        /// Whether a signal (a trap, a crash) ended the process rather than `exit`.
+        var signalled = false
         var stdoutData: Data
         var stderrData: Data
         var stdout: String { String(decoding: stdoutData, as: UTF8.self) }
@@ -434,7 +437,7 @@ enum CLI {
             finished.wait()
             throw Timeout(arguments: arguments)
         }
-        return Outcome(status: process.terminationStatus,
+        return Outcome(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
                        stdoutData: try Data(contentsOf: stdoutURL), stderrData: try Data(contentsOf: stderrURL))
     }
 

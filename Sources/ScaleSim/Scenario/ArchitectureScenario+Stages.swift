@@ -99,6 +99,7 @@ struct StageResolver {
                             "\(message) (in \(element.path)\(name), which inherits this value)")
                 }
             }
+            log.omit(stageLog.omitted)
         }
         let valid = stages.compactMap { $0 }
         return valid.count == stages.count ? valid : nil

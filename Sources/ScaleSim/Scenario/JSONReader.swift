@@ -8,15 +8,37 @@ final class IssueLog {
     /// stage inheritance does).
     private(set) var located: [(path: JSONPath, message: String)] = []
 
+    /// Problems found beyond `maximumIssues`: counted, not kept.
+    private(set) var omitted = 0
+
+    /// Most problems kept: a generated file with a million wrong values gets the first
+    /// hundred and a count, not a million lines (and gigabytes) of them.
+    static let maximumIssues = 100
+
     var isEmpty: Bool { issues.isEmpty }
 
     func add(_ path: JSONPath, _ message: String) {
+        guard issues.count < Self.maximumIssues else {
+            omitted += 1
+            return
+        }
         issues.append(ScenarioIssue(path: path.description, message: message))
         located.append((path, message))
     }
 
-    /// The collected issues as an error, or nil when there are none.
-    var error: ScenarioError? { issues.isEmpty ? nil : ScenarioError(issues: issues) }
+    /// Counts `count` problems that another log left out.
+    func omit(_ count: Int) {
+        omitted += count
+    }
+
+    /// The collected issues as an error, or nil when there are none; when some were left out,
+    /// a last issue at `$` says how many.
+    var error: ScenarioError? {
+        guard !issues.isEmpty else { return nil }
+        guard omitted > 0 else { return ScenarioError(issues: issues) }
+        return ScenarioError(issues: issues + [ScenarioIssue(
+            path: "$", message: "and \(omitted) more problem\(omitted == 1 ? "" : "s") (only the first \(issues.count) are listed)")], omitted: omitted)
+    }
 }
 
 /// A value of a JSON document at a known path, read with checks that record issues.

@@ -23,10 +23,16 @@ public struct ScenarioIssue: Sendable, Hashable, CustomStringConvertible {
 public struct ScenarioError: Error, CustomStringConvertible, Sendable {
     /// The problems; never empty when thrown.
     public var issues: [ScenarioIssue]
+    /// Problems found but not listed (beyond the first hundred); the last issue says how many.
+    public var omitted = 0
 
-    public init(issues: [ScenarioIssue]) {
+    public init(issues: [ScenarioIssue], omitted: Int = 0) {
         self.issues = issues
+        self.omitted = omitted
     }
+
+    /// How many problems the file has: those listed and those left out.
+    public var problemCount: Int { omitted > 0 ? issues.count - 1 + omitted : issues.count }
 
     /// A file that is not valid JSON: one issue at `$` that names the line and column.
     public init(_ syntaxError: JSONSyntaxError) {
