@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import ScaleSim
+
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run one architecture stage over a grid of users, instances, connections... and find where its SLO breaks.",
+        discussion: """
+            Each --vary PARAM=SPEC is one axis; the grid is their cartesian product, the first \
+            axis varying fastest. SPEC is a..b:log:N (N values spaced on a log scale, rounded to \
+            whole numbers for whole-number parameters; a value repeated by rounding is run once), \
+            a..b:lin:N (N evenly spaced values), a..b (every integer from a to b) or a list a,b,c. \
+            a may exceed b (a descending sweep). Numbers may end in k (thousand) or M (million); \
+            cache.ttl also takes times (30s, 5m). PARAM: \
+            \(SweepParameter.allCases.map(\.rawValue).joined(separator: ", ")) (users sets the \
+            stage's users, so the request rate; the others the stage's component of that name: \
+            api.workers is per instance).
+
+            Every point runs the stage with the scenario's run settings and replications, on \
+            --jobs threads (the replications of all points share one queue). Every point draws \
+            from the scenario's seed (common random numbers: replication r of every point sees \
+            the same arrivals), so a point's figures depend only on the file, the stage and the \
+            point's values, never on the other points or --jobs: the same file and seed give \
+            the same sweep.json, byte for byte.
+
+            The report gives per point the offered rate, throughput, mean and p99 latency and \
+            error rate (mean ± confidence half-width), the three busiest components (each by \
+            its busiest instance) and whether the SLO is met; and per curve (the points along \
+            the first axis for one value of the others) the knee: the first point, in the \
+            order of the first axis's values, where the SLO breaks, with the last point before \
+            it that meets it. It is printed in --format and written as sweep.json, sweep.md and \
+            sweep.csv to --out (default reports/<file name>-sweep/).
+
+            Network scenarios cannot be swept yet (exit 64). Ctrl-C stops the sweep: nothing \
+            is written, exit 130.
+            """)
+
+    @Argument(help: "The scenario file (JSON): an architecture scenario.")
+    var file: String
+
+    @Option(name: .customLong("vary"), help: ArgumentHelp("An axis of the grid, e.g. users=10k..1M:log:12 or api.instances=2..40 (repeatable; see below).", valueName: "param=spec"))
+    var vary: [String] = []
+
+    @Option(help: "The stage to sweep, by name or by index as in stages[INDEX] (default: the last stage).")
+    var stage: String?
+
+    @Option(help: "Targets, e.g. p99=300ms,errors=0.1% (default: the stage's SLO).")
+    var slo: String?
+
+    @Option(help: "Seed of every random stream (overrides the scenario's).")
+    var seed: UInt64?
+
+    @Option(help: "Replications per point (overrides the scenario's).")
+    var replications: Int?
+
+    @Option(help: "Simulations run at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "What to print on standard output: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: OutputFormat = .table
+
+    @Option(help: "Folder for sweep.json, sweep.md and sweep.csv (default: reports/<file name without extension>-sweep).")
+    var out: String?
+
+    @Flag(help: "Print the result only; write no files.")
+    var noReports = false
+
+    @Flag(name: .shortAndLong, help: "No progress on standard error.")
+    var quiet = false
+
+    func validate() throws {
+        guard !vary.isEmpty else { throw ValidationError("--vary is required, e.g. --vary users=10k..1M:log:12") }
+        _ = try grid()
+        if let replications, !(1...RunSettings.maximumReplications).contains(replications) {
+            throw ValidationError("--replications must be in 1...\(RunSettings.maximumReplications), got \(replications)")
+        }
+        if let seed, seed > NetworkScenario.maximumSeed {
+            throw ValidationError("--seed must be at most \(NetworkScenario.maximumSeed), got \(seed)")
+        }
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let slo { _ = try Plan.parseSLO(slo, base: .init(p99: nil, errorRate: nil)) }
+    }
+
+    func grid() throws -> SweepGrid {
+        do {
+            return try SweepGrid(axes: vary.map { spec throws(SweepError) in try SweepAxis.parse(spec) })
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() throws {
+        guard case .architecture(var scenario) = try loadScenario(file) else {
+            throw ValidationError("sweep runs architecture scenarios; \(file) is a network scenario (not supported yet)")
+        }
+        if let seed { scenario.seed = seed }
+        if let replications { scenario.run.replications = replications }
+        let index: Int
+        if let stage {
+            if let found = scenario.stages.firstIndex(where: { $0.name == stage }) {
+                index = found
+            } else if let number = Int(stage), scenario.stages.indices.contains(number) {
+                index = number
+            } else {
+                note("scalesim: no stage named \"\(stage)\" in \(file) (nor an index in 0...\(scenario.stages.count - 1)); its stages: "
+                     + scenario.stages.map { "\"\($0.name)\"" }.joined(separator: ", "))
+                throw Exit.invalidScenario
+            }
+        } else {
+            index = scenario.stages.count - 1
+        }
+        let slo = try self.slo.map { try Plan.parseSLO($0, base: scenario.stages[index].slo) }
+        let sweep: Sweep, grid = try grid()
+        do {
+            sweep = try Sweep(scenario: scenario, stage: index, grid: grid, slo: slo)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let control = RunControl()
+        let interrupt = InterruptHandler(control)
+        let interactive = !quiet && isatty(STDERR_FILENO) == 1
+        let progress = Progress(total: sweep.grid.count * scenario.run.replications, duration: scenario.run.duration,
+                                enabled: interactive, control: control)
+        progress.start()
+        let points = sweep.evaluate(jobs: jobs, control: control, progress: progress.countingUpdate)
+        progress.finish()
+        withExtendedLifetime(interrupt) {}
+        if control.isInterrupted {
+            note("scalesim: interrupted; no sweep written")
+            throw ExitCode(130)
+        }
+        let report = SweepReport(sweep: sweep, points: points)
+        let json = report.json.serialized() + "\n"
+        switch format {
+        case .table: try writeStandardOutput(report.table)
+        case .json: try writeStandardOutput(json)
+        case .md: try writeStandardOutput(report.markdown)
+        }
+        fflush(nil)
+        if !noReports {
+            let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension + "-sweep"
+            do {
+                try ReportWriter.write([("sweep.json", json), ("sweep.md", report.markdown), ("sweep.csv", report.csv)], to: directory)
+            } catch {
+                note("scalesim: \(error)")
+                throw Exit.cannotCreate
+            }
+            if !quiet { note("sweep written to \(directory)/sweep.{json,md,csv}") }
+        }
+    }
+}
