@@ -135,7 +135,7 @@ extension SweepReport {
             } else if kneeIndex % first.values.count == 0 {
                 line += "; it fails from the first point"
             }
-            if let b = knee.bottleneck { line += "; busiest \(b)" }
+            if let b = knee.bottleneck { line += "; bottleneck \(b)" }
             return line + "."
         }
     }

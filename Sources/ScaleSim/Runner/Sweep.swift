@@ -42,8 +42,9 @@ public struct Sweep: Sendable {
 
     /// Runs the points `indices` (every point by default), each with its replications, on
     /// `jobs` threads: the replications of all points form one queue, so the cores stay busy
-    /// to the end. A point is summarized as soon as its last replication ends and its
-    /// replications are dropped, so memory does not grow with the grid.
+    /// to the end. A point is compiled when its first replication starts, and summarized as
+    /// soon as its last one ends; then its model and replications are dropped, so memory
+    /// grows with the points in flight (at most `jobs`), not with the grid.
     ///
     /// - Parameters:
     ///   - progress: called from worker threads after every replication.
@@ -56,9 +57,8 @@ public struct Sweep: Sendable {
         let indices = indices ?? Array(0..<grid.count)
         let replications = scenario.run.replications
         let tasks = indices.count * replications
-        let models = indices.map { scenario(at: $0).compile(stage: 0) }
-        struct Pending { var results: [ReplicationResult?]; var done = 0 }
-        let pending = Mutex<[Pending]>(Array(repeating: Pending(results: Array(repeating: nil, count: replications)),
+        struct Pending { var model: CompiledStage?; var results: [ReplicationResult?]; var done = 0 }
+        let pending = Mutex<[Pending]>(Array(repeating: Pending(model: nil, results: Array(repeating: nil, count: replications)),
                                              count: indices.count))
         let finished = Mutex<[SweepPoint?]>(Array(repeating: nil, count: indices.count))
         let next = Atomic<Int>(0), done = Atomic<Int>(0)
@@ -68,7 +68,11 @@ public struct Sweep: Sendable {
                 let task = next.add(1, ordering: .relaxed).oldValue
                 guard task < tasks else { break }
                 let (slot, replication) = task.quotientAndRemainder(dividingBy: replications)
-                var engine = Engine(model: models[slot].model, seed: seed, replication: replication,
+                let compiled = pending.withLock { all in
+                    if all[slot].model == nil { all[slot].model = scenario(at: indices[slot]).compile(stage: 0) }
+                    return all[slot].model!
+                }
+                var engine = Engine(model: compiled.model, seed: seed, replication: replication,
                                     duration: run.duration, warmup: run.warmup, limits: limits,
                                     control: control, window: run.window)
                 let result = engine.run()
@@ -76,11 +80,11 @@ public struct Sweep: Sendable {
                     all[slot].results[replication] = result
                     all[slot].done += 1
                     guard all[slot].done == replications else { return nil }
-                    defer { all[slot].results = [] }
+                    defer { all[slot].results = []; all[slot].model = nil }
                     return all[slot].results.map { $0! }
                 }
                 if let complete, !(control?.isInterrupted ?? false) {
-                    let point = summarize(index: indices[slot], compiled: models[slot], results: complete)
+                    let point = summarize(index: indices[slot], compiled: compiled, results: complete)
                     finished.withLock { $0[slot] = point }
                 }
                 progress?(done.add(1, ordering: .relaxed).newValue, result)
