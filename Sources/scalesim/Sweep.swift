@@ -29,8 +29,8 @@ struct SweepCommand: ParsableCommand {
             its busiest instance) and whether the SLO is met; and per curve (the points along \
             the first axis for one value of the others) the knee: the first point, in the \
             order of the first axis's values, where the SLO breaks, with the last point before \
-            it that meets it. It is printed in --format and written as sweep.json, sweep.md and \
-            sweep.csv to --out (default reports/<file name>-sweep/).
+            it that meets it. It is printed in --format and written as sweep.json, sweep.md, \
+            sweep.csv and sweep.html (the curves as charts) to --out (default reports/<file name>-sweep/).
 
             Network scenarios cannot be swept yet (exit 64). Ctrl-C stops the sweep: nothing \
             is written, exit 130.
@@ -60,7 +60,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "What to print on standard output: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: OutputFormat = .table
 
-    @Option(help: "Folder for sweep.json, sweep.md and sweep.csv (default: reports/<file name without extension>-sweep).")
+    @Option(help: "Folder for sweep.json, sweep.md, sweep.csv and sweep.html (default: reports/<file name without extension>-sweep).")
     var out: String?
 
     @Flag(help: "Print the result only; write no files.")
@@ -141,12 +141,12 @@ struct SweepCommand: ParsableCommand {
         if !noReports {
             let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension + "-sweep"
             do {
-                try ReportWriter.write([("sweep.json", json), ("sweep.md", report.markdown), ("sweep.csv", report.csv)], to: directory)
+                try ReportWriter.write([("sweep.json", json), ("sweep.md", report.markdown), ("sweep.csv", report.csv), ("sweep.html", report.html)], to: directory)
             } catch {
                 note("scalesim: \(error)")
                 throw Exit.cannotCreate
             }
-            if !quiet { note("sweep written to \(directory)/sweep.{json,md,csv}") }
+            if !quiet { note("sweep written to \(directory)/sweep.{json,md,csv,html}") }
         }
     }
 }

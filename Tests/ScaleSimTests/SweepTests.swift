@@ -211,6 +211,10 @@ import Testing
         #expect(csv.count == 7 && csv[0].hasPrefix("point,users,api.instances,requestRate,throughput,"), "\(csv.first ?? "")")
         let markdown = try String(contentsOf: sandbox.url("two/sweep.md"), encoding: .utf8)
         #expect(markdown.hasPrefix("# Sweep of \"one api\"") && markdown.contains("## Knees"))
+        let html = try String(contentsOf: sandbox.url("two/sweep.html"), encoding: .utf8)
+        let page = HTMLReportTests.parse(html)
+        #expect(page.tables.count == 1 && page.text.contains("the SLO breaks at users = 120"), "\(page.text.prefix(300))")
+        #expect(html.components(separatedBy: "<svg").count == 3, "two charts")
     }
 
     @Test(arguments: [
