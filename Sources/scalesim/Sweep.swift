@@ -39,7 +39,7 @@ struct SweepCommand: ParsableCommand {
     @Argument(help: "The scenario file (JSON): an architecture scenario.")
     var file: String
 
-    @Option(name: .customLong("vary"), help: ArgumentHelp("An axis of the grid, e.g. users=10k..1M:log:12 or api.instances=2..40 (repeatable; see below).", valueName: "param=spec"))
+    @Option(name: .customLong("vary"), help: ArgumentHelp("An axis of the grid, e.g. users=10k..1M:log:12 or api.instances=2..40 (repeatable; see above).", valueName: "param=spec"))
     var vary: [String] = []
 
     @Option(help: "The stage to sweep, by name or by index as in stages[INDEX] (default: the last stage).")

@@ -238,6 +238,26 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: sandbox.url("reports").path))
     }
 
+    /// `--stage` by index as in `stages[INDEX]`: the shared-host stage 0 cannot vary its API
+    /// instances; stage 1 (by index or by name) sweeps.
+    @Test func stageByIndexOrName() throws {
+        let minimal = PlanCLITests.minimal
+        let shared = try CLI.run(["sweep", minimal, "--stage", "0", "--vary", "api.instances=1,2", "--no-reports"])
+        #expect(shared.status == 64, "exit \(shared.status)\n\(shared.stderr)")
+        #expect(shared.stderr.contains("stage \"1 user: one machine\" cannot vary it: it runs one API instance on a shared host"),
+                "\(shared.stderr)")
+        print("SweepCLITests.stageByIndexOrName: the scenario's seed 1")
+        let byIndex = try CLI.run(["sweep", minimal, "--stage", "1", "--vary", "users=10,40", "--replications", "2",
+                                   "--format", "json", "--no-reports"])
+        #expect(byIndex.status == 0, "exit \(byIndex.status)\n\(byIndex.stderr)")
+        let json = try CLI.parseJSON(byIndex.stdoutData)
+        #expect(json["stage"] as? String == "10 users: database on its own host")
+        #expect(CLI.number(json["replications"]) == 2 && (json["points"] as? [Any])?.count == 2)
+        let byName = try CLI.run(["sweep", minimal, "--stage", "10 users: database on its own host", "--vary", "users=10,40",
+                                  "--replications", "2", "--format", "json", "--no-reports"])
+        #expect(byName.stdoutData == byIndex.stdoutData, "the same stage by name and by index")
+    }
+
     @Test func networkScenariosAreRefusedClearly() throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
