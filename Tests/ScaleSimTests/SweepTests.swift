@@ -80,6 +80,7 @@ import Testing
         ("api.instances=1..5000", "more than 1000"),
         ("users=", "no values"),
         ("users=10,,20", "\"\" is not a number"),
+        ("users=1...3", "a range is written a..b, with two dots"),
     ])
     func badSpecsSayWhatIsExpected(spec: String, reason: String) {
         #expect(throws: SweepError.self) { try SweepAxis.parse(spec) }

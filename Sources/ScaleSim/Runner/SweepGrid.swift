@@ -122,6 +122,7 @@ public struct SweepAxis: Sendable, Hashable {
         var values: [Double]
         if let dots = spec.range(of: "..") {
             let parts = spec[dots.upperBound...].split(separator: ":", omittingEmptySubsequences: false)
+            guard !parts[0].hasPrefix(".") else { throw bad("a range is written a..b, with two dots") }
             let a = try number(spec[..<dots.lowerBound]), b = try number(parts[0])
             if parts.count == 1 {
                 guard parameter.isInteger else { throw bad("\(name) is not a whole number: give a count, a..b:lin:N") }
@@ -193,7 +194,10 @@ public struct SweepGrid: Sendable, Hashable {
     public init(axes: [SweepAxis]) throws(SweepError) {
         var seen = Set<SweepParameter>()
         for axis in axes where !seen.insert(axis.parameter).inserted { throw .duplicate(parameter: axis.parameter.rawValue) }
-        let count = axes.reduce(1) { $0.multipliedReportingOverflow(by: max($1.values.count, 1)).partialValue }
+        let count = axes.reduce(1) { product, axis in
+            let (next, overflow) = product.multipliedReportingOverflow(by: max(axis.values.count, 1))
+            return overflow ? Int.max : next
+        }
         guard count <= Self.maximumPoints else { throw .tooManyPoints(count) }
         self.axes = axes
     }
