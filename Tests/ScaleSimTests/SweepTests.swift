@@ -123,7 +123,7 @@ import Testing
     @Test func aPointAloneEqualsThePointInTheSweepWhateverTheJobs() throws {
         let seed = 11
         print("SweepTests.determinism: seed \(seed)")
-        let sweep = try Self.sweep(["users=30,60,90", "api.instances=1,2"], seed: seed, duration: "150s")
+        let sweep = try Self.sweep(["users=30,60,90", "api.instances=1,2"], seed: seed, duration: "100s")
         let parallel = SweepReport(sweep: sweep, points: sweep.evaluate(jobs: 2))
         let serial = SweepReport(sweep: sweep, points: sweep.evaluate(jobs: 1))
         #expect(parallel.points.count == 6)

@@ -55,6 +55,7 @@ public struct Sweep: Sendable {
                          control: RunControl? = nil,
                          progress: (@Sendable (Int, ReplicationResult) -> Void)? = nil) -> [SweepPoint] {
         let indices = indices ?? Array(0..<grid.count)
+        precondition(indices.allSatisfy { (0..<grid.count).contains($0) }, "a point index outside the grid of \(grid.count)")
         let replications = scenario.run.replications
         let tasks = indices.count * replications
         struct Pending { var model: CompiledStage?; var results: [ReplicationResult?]; var done = 0 }
