@@ -71,7 +71,7 @@ public enum SweepError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         switch self {
         case .badSpec(let spec, let reason):
-            return "--vary \"\(spec)\": \(reason); expected PARAM=a..b:log:N, PARAM=a..b:lin:N, PARAM=a..b (every integer) "
+            return "--vary \"\(spec)\": \(reason); the forms are PARAM=a..b:log:N, PARAM=a..b:lin:N, PARAM=a..b (every integer) "
                 + "or PARAM=a,b,c, numbers may end in k (thousand) or M (million), "
                 + "PARAM one of \(SweepParameter.allCases.map(\.rawValue).joined(separator: ", "))"
         case .notApplicable(let parameter, let stage, let why):
