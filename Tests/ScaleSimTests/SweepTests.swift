@@ -140,6 +140,20 @@ import Testing
         #expect(part.point(5)!.json == parallel.point(5)!.json, "seed \(seed)")
     }
 
+    /// A point is the stage as `scalesim run` simulates it with the point's values: the same
+    /// streams, so the same numbers.
+    @Test func aPointMatchesARunOfTheChangedStage() throws {
+        let seed = 7
+        print("SweepTests.pointMatchesRun: seed \(seed)")
+        let sweep = try Self.sweep(["users=40,70", "api.instances=1,2"], seed: seed, duration: "100s")
+        let point = try #require(sweep.evaluate(points: [3], jobs: 2).first)
+        let run = ArchitectureReport.run(sweep.scenario(at: 3), jobs: 2, capacity: .none).stages[0]
+        #expect(run.users == 70 && point.values == [70, 2])
+        #expect(point.throughput == run.throughput && point.latency == run.latency && point.errorRate == run.errorRate,
+                "seed \(seed)")
+        #expect(point.sloMet == run.slo.met && point.bottleneck == run.bottleneck.map(ArchitectureReport.baseName))
+    }
+
     // MARK: - The curve and its knee
 
     /// M/M/1 with service rate μ = 100/s: the mean response is 1/(μ − λ) under FCFS and
