@@ -14,12 +14,12 @@ struct Validate: ParsableCommand {
         case .network(let network):
             let closed = network.population.map { "closed population of \($0.size)" }
                 ?? "\(network.arrivals.count) arrival stream\(network.arrivals.count == 1 ? "" : "s")"
-            print("\(file): valid network scenario \"\(network.name)\": \(network.stations.count) station\(network.stations.count == 1 ? "" : "s"), \(closed), "
-                  + "\(network.run.replications) replications of \(network.run.duration) s")
+            try writeStandardOutput("\(file): valid network scenario \"\(network.name)\": \(network.stations.count) station\(network.stations.count == 1 ? "" : "s"), \(closed), "
+                  + "\(network.run.replications) replications of \(network.run.duration) s\n")
         case .architecture(let architecture):
             let stages = architecture.stages.map { "\"\($0.name)\" (\($0.users) users)" }.joined(separator: ", ")
-            print("\(file): valid architecture scenario \"\(architecture.name)\": \(architecture.stages.count) stage"
-                  + "\(architecture.stages.count == 1 ? "" : "s"), \(architecture.workload.classes.count) request classes: \(stages)")
+            try writeStandardOutput("\(file): valid architecture scenario \"\(architecture.name)\": \(architecture.stages.count) stage"
+                  + "\(architecture.stages.count == 1 ? "" : "s"), \(architecture.workload.classes.count) request classes: \(stages)\n")
         }
     }
 }

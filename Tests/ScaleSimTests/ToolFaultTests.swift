@@ -100,9 +100,9 @@ import Testing
 
     // MARK: Standard output that cannot be written: 74
 
-    /// `run`, `plan` and `compare` with standard output on `/dev/full` (every write fails with
-    /// ENOSPC) exit 74 and say so, instead of exiting 0 with the result lost.
-    @Test(arguments: ["run", "plan", "compare"])
+    /// `run`, `plan`, `compare` and `validate` with standard output on `/dev/full` (every write
+    /// fails with ENOSPC) exit 74 and say so, instead of exiting 0 with the result lost.
+    @Test(arguments: ["run", "plan", "compare", "validate"])
     func aStandardOutputThatCannotBeWrittenExits74(command: String) throws {
         let sandbox = try Sandbox()
         defer { sandbox.remove() }
@@ -111,6 +111,7 @@ import Testing
         switch command {
         case "run": arguments = ["run", scenario, "--replications", "2", "--format", "json", "--no-reports"]
         case "plan": arguments = ["plan", scenario, "--slo", "wait-p99=5s", "--no-reports", "--jobs", "1"]
+        case "validate": arguments = ["validate", scenario]
         default:
             let made = try CLI.run(["run", scenario, "--replications", "2", "--out", sandbox.url("r").path])
             #expect(made.status == 0, "exit \(made.status)\n\(made.stderr)")
