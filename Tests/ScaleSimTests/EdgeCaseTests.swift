@@ -12,10 +12,8 @@ import Testing
         do {
             _ = try Scenario.load(bytes: Array(text.utf8))
             return []
-        } catch let error as ScenarioError {
-            return error.issues
         } catch {
-            return [ScenarioIssue(path: "?", message: "\(error)")]
+            return error.issues  // Scenario.load throws ScenarioError only (typed throws)
         }
     }
 
