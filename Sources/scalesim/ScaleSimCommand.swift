@@ -18,7 +18,7 @@ struct ScaleSimCommand: ParsableCommand {
             listed with its JSON path), 66 scenario file unreadable, 73 reports not writable, 74 standard output not writable.
             """,
         version: ScaleSimVersion.current,
-        subcommands: [Run.self, Validate.self, Schema.self, Compare.self, Plan.self, SweepCommand.self],
+        subcommands: [Run.self, Validate.self, Schema.self, Compare.self, Plan.self, SweepCommand.self, MergeCommand.self],
         defaultSubcommand: Run.self)
 }
 

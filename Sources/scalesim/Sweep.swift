@@ -34,6 +34,15 @@ struct SweepCommand: ParsableCommand {
 
             Network scenarios cannot be swept yet (exit 64). Ctrl-C stops the sweep: nothing \
             is written, exit 130.
+
+            Sharding: --shard I/N (shards numbered 1...N) runs only the points whose index i has \
+            i % N == I-1 and writes a partial result, sweep.part-I-of-N.json, to --out; \
+            `scalesim merge` puts the N parts together into the same sweep.json, .md, .csv and \
+            .html as one run, byte for byte. Without --shard, the shard comes from the \
+            environment when the number of shards is given (--shards N, else $SCALESIM_SHARDS): \
+            $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job, 0...N-1) is shard index+1, else \
+            $SLURM_ARRAY_TASK_ID (a Slurm job array, which must run --array=0-(N-1)) is shard \
+            id+1. --shard wins over the environment; a bad value is a usage error (exit 64).
             """)
 
     @Argument(help: "The scenario file (JSON): an architecture scenario.")
@@ -63,6 +72,12 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Folder for sweep.json, sweep.md, sweep.csv and sweep.html (default: reports/<file name without extension>-sweep).")
     var out: String?
 
+    @Option(help: ArgumentHelp("Run only shard I of N (numbered from 1) and write sweep.part-I-of-N.json (see above).", valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: "The number of shards when the shard's index comes from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID (default: $SCALESIM_SHARDS).")
+    var shards: Int?
+
     @Flag(help: "Print the result only; write no files.")
     var noReports = false
 
@@ -80,6 +95,51 @@ struct SweepCommand: ParsableCommand {
         }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let slo { _ = try Plan.parseSLO(slo, base: .init(p99: nil, errorRate: nil)) }
+        _ = try selectedShard(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The shard to run, nil for the whole sweep: `--shard I/N`, else (when the number of
+    /// shards is given by `--shards N` or `$SCALESIM_SHARDS`) `$JOB_COMPLETION_INDEX + 1`,
+    /// else `$SLURM_ARRAY_TASK_ID + 1` (both 0-based).
+    func selectedShard(environment: [String: String]) throws -> SweepShard? {
+        do {
+            if let shard {
+                let parsed = try SweepShard.parse(shard)
+                if let shards, shards != parsed.count {
+                    throw ValidationError("--shard \(shard) and --shards \(shards) disagree on the number of shards")
+                }
+                return parsed
+            }
+            let count: Int
+            if let shards {
+                count = shards
+            } else if let text = environment["SCALESIM_SHARDS"], !text.isEmpty {
+                guard let n = Int(text) else {
+                    throw ValidationError("SCALESIM_SHARDS=\"\(text)\" is not a whole number (the number of shards)")
+                }
+                count = n
+            } else {
+                return nil
+            }
+            let source = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"].first { !(environment[$0] ?? "").isEmpty }
+            guard let source, let text = environment[source] else {
+                throw ValidationError("\(shards != nil ? "--shards" : "SCALESIM_SHARDS") gives \(count) shards but not which one to run: "
+                                      + "give --shard I/\(count), or run as a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) "
+                                      + "or a Slurm job array (SLURM_ARRAY_TASK_ID)")
+            }
+            guard let index = Int(text), (0..<count).contains(index) || count < 1 else {
+                throw ValidationError("\(source)=\"\(text)\" must be a whole number in 0...\(max(count, 1) - 1) "
+                                      + "(counted from 0; shard = \(source) + 1)"
+                                      + (source == "SLURM_ARRAY_TASK_ID" ? "; run the array as --array=0-\(max(count, 1) - 1)" : ""))
+            }
+            do {
+                return try SweepShard(index: index + 1, count: count)
+            } catch {
+                throw ValidationError("\(shards != nil ? "--shards" : "SCALESIM_SHARDS"): \(error.message)")
+            }
+        } catch let error as SweepShardError {
+            throw ValidationError(error.message)
+        }
     }
 
     func grid() throws -> SweepGrid {
@@ -91,6 +151,7 @@ struct SweepCommand: ParsableCommand {
     }
 
     func run() throws {
+        let shard = try selectedShard(environment: ProcessInfo.processInfo.environment)
         guard case .architecture(var scenario) = try loadScenario(file) else {
             throw ValidationError("sweep runs architecture scenarios; \(file) is a network scenario (not supported yet)")
         }
@@ -120,15 +181,21 @@ struct SweepCommand: ParsableCommand {
         let control = RunControl()
         let interrupt = InterruptHandler(control)
         let interactive = !quiet && isatty(STDERR_FILENO) == 1
-        let progress = Progress(total: sweep.grid.count * scenario.run.replications, duration: scenario.run.duration,
+        let indices = shard?.indices(of: sweep.grid.count)
+        let progress = Progress(total: (indices?.count ?? sweep.grid.count) * scenario.run.replications, duration: scenario.run.duration,
                                 enabled: interactive, control: control)
         progress.start()
-        let points = sweep.evaluate(jobs: jobs, control: control, progress: progress.countingUpdate)
+        let points = sweep.evaluate(points: indices, jobs: jobs, control: control, progress: progress.countingUpdate)
         progress.finish()
         withExtendedLifetime(interrupt) {}
         if control.isInterrupted {
             note("scalesim: interrupted; no sweep written")
             throw ExitCode(130)
+        }
+        let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension + "-sweep"
+        if let shard {
+            try writePart(shard: shard, sweep: sweep, points: points, directory: directory)
+            return
         }
         let report = SweepReport(sweep: sweep, points: points)
         let json = report.json.serialized() + "\n"
@@ -139,7 +206,6 @@ struct SweepCommand: ParsableCommand {
         }
         fflush(nil)
         if !noReports {
-            let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension + "-sweep"
             do {
                 try ReportWriter.write([("sweep.json", json), ("sweep.md", report.markdown), ("sweep.csv", report.csv), ("sweep.html", report.html)], to: directory)
             } catch {
@@ -147,6 +213,31 @@ struct SweepCommand: ParsableCommand {
                 throw Exit.cannotCreate
             }
             if !quiet { note("sweep written to \(directory)/sweep.{json,md,csv,html}") }
+        }
+    }
+
+    /// Writes the shard's partial result (`SweepPart`) to `directory`; prints it with
+    /// --format json, else one line saying what was written.
+    func writePart(shard: SweepShard, sweep: Sweep, points: [SweepPoint], directory: String) throws {
+        guard let bytes = FileManager.default.contents(atPath: file) else {
+            note("scalesim: cannot read \(file) again to hash it")
+            throw Exit.noInput
+        }
+        let part = SweepPart(file: (file as NSString).lastPathComponent, fileHash: SweepPart.hash(of: [UInt8](bytes)),
+                             definition: SweepDefinition(sweep: sweep), shard: shard, points: points)
+        let json = part.json.serialized() + "\n"
+        let summary = "shard \(shard): \(points.count) of the sweep's \(sweep.grid.count) points"
+        switch format {
+        case .json: try writeStandardOutput(json)
+        case .table, .md: try writeStandardOutput(summary + (noReports ? "" : " written to \(directory)/\(shard.fileName)") + "\n")
+        }
+        fflush(nil)
+        guard !noReports else { return }
+        do {
+            try ReportWriter.write([(shard.fileName, json)], to: directory)
+        } catch {
+            note("scalesim: \(error)")
+            throw Exit.cannotCreate
         }
     }
 }

@@ -32,22 +32,30 @@ public struct SweepReport: Sendable {
     }
 
     public init(sweep: Sweep, points: [SweepPoint]) {
-        scenario = sweep.scenario.name
-        seed = sweep.scenario.seed
-        run = sweep.scenario.run
-        stage = sweep.scenario.stages[sweep.stage].name
-        slo = sweep.slo
-        axes = sweep.grid.axes
+        self.init(scenario: sweep.scenario.name, seed: sweep.scenario.seed, run: sweep.scenario.run,
+                  stage: sweep.scenario.stages[sweep.stage].name, slo: sweep.slo, grid: sweep.grid, points: points)
+    }
+
+    /// The report from the sweep's definition alone (what a partial result file keeps, so
+    /// `scalesim merge` needs no scenario file): the same report as `init(sweep:points:)`.
+    public init(scenario: String, seed: UInt64, run: RunSettings, stage: String, slo: ArchitectureScenario.SLO,
+                grid: SweepGrid, points: [SweepPoint]) {
+        self.scenario = scenario
+        self.seed = seed
+        self.run = run
+        self.stage = stage
+        self.slo = slo
+        axes = grid.axes
         self.points = points.sorted { $0.index < $1.index }
         var curves: [Int: [SweepPoint]] = [:]
-        for point in self.points { curves[sweep.grid.curve(of: point.index), default: []].append(point) }
+        for point in self.points { curves[grid.curve(of: point.index), default: []].append(point) }
         knees = curves.keys.sorted().map { curve in
             let along = curves[curve]!  // sorted by index, so by position on the curve
             let fixed = Array(along[0].values.dropFirst())
             guard let k = along.firstIndex(where: { !$0.sloMet }) else {
                 return Knee(fixed: fixed, knee: nil, lastMet: nil, last: along.last?.index)
             }
-            let before = k > 0 && sweep.grid.position(of: along[k - 1].index) == sweep.grid.position(of: along[k].index) - 1
+            let before = k > 0 && grid.position(of: along[k - 1].index) == grid.position(of: along[k].index) - 1
             return Knee(fixed: fixed, knee: along[k].index, lastMet: before ? along[k - 1].index : nil, last: nil)
         }
     }
