@@ -121,16 +121,20 @@ struct SweepCommand: ParsableCommand {
             } else {
                 return nil
             }
+            guard (1...SweepShard.maximumCount).contains(count) else {
+                throw ValidationError("\(shards != nil ? "--shards" : "SCALESIM_SHARDS"): the number of shards must be in "
+                                      + "1...\(SweepShard.maximumCount), got \(count)")
+            }
             let source = ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"].first { !(environment[$0] ?? "").isEmpty }
             guard let source, let text = environment[source] else {
                 throw ValidationError("\(shards != nil ? "--shards" : "SCALESIM_SHARDS") gives \(count) shards but not which one to run: "
                                       + "give --shard I/\(count), or run as a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) "
                                       + "or a Slurm job array (SLURM_ARRAY_TASK_ID)")
             }
-            guard let index = Int(text), (0..<count).contains(index) || count < 1 else {
-                throw ValidationError("\(source)=\"\(text)\" must be a whole number in 0...\(max(count, 1) - 1) "
+            guard let index = Int(text), (0..<count).contains(index) else {
+                throw ValidationError("\(source)=\"\(text)\" must be a whole number in 0...\(count - 1) "
                                       + "(counted from 0; shard = \(source) + 1)"
-                                      + (source == "SLURM_ARRAY_TASK_ID" ? "; run the array as --array=0-\(max(count, 1) - 1)" : ""))
+                                      + (source == "SLURM_ARRAY_TASK_ID" ? "; run the array as --array=0-\(count - 1)" : ""))
             }
             do {
                 return try SweepShard(index: index + 1, count: count)

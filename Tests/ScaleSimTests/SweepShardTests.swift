@@ -207,6 +207,8 @@ import Testing
         (["--shards", "4"], ["JOB_COMPLETION_INDEX": "4"], "JOB_COMPLETION_INDEX=\"4\" must be a whole number in 0...3"),
         ([], ["SCALESIM_SHARDS": "4", "SLURM_ARRAY_TASK_ID": "-1"], "run the array as --array=0-3"),
         ([], ["SCALESIM_SHARDS": "four", "SLURM_ARRAY_TASK_ID": "1"], "SCALESIM_SHARDS=\"four\" is not a whole number"),
+        (["--shards=-1"], ["JOB_COMPLETION_INDEX": "0"], "--shards: the number of shards must be in 1...100000, got -1"),
+        ([], ["SCALESIM_SHARDS": "0", "JOB_COMPLETION_INDEX": "0"], "SCALESIM_SHARDS: the number of shards must be in 1...100000, got 0"),
     ])
     func badShardsAreUsageErrors(options: [String], environment: [String: String], message: String) throws {
         let sandbox = try Sandbox()
