@@ -12,7 +12,9 @@ struct ScaleSimCommand: ParsableCommand {
             reports under reports/<file name>/ (report.json, report.md, report.html, \
             timeseries.csv). `scalesim plan FILE --users N` finds the cheapest configuration \
             of a stage that meets its SLO at N users; `scalesim compare OLD.json NEW.json` \
-            says what changed between two reports.
+            says what changed between two reports; `scalesim sweep FILE --vary users=10k..1M:log:12` \
+            runs a stage over a grid and finds where its SLO breaks (`--shard I/N` and \
+            `scalesim merge` split it over processes or a cluster).
 
             Exit status: 0 success, 64 usage error, 65 invalid scenario (every problem is \
             listed with its JSON path), 66 scenario file unreadable, 73 reports not writable, 74 standard output not writable.

@@ -160,6 +160,29 @@ private func queue(_ name: String, servers: Int = 1, discipline: NetworkScenario
         }
     }
 
+    /// Above `exactLoadDependentLimit` users a c-server station is solved by Seidmann's
+    /// approximation: checked against the exact birth-death chain (within 2%; it is within
+    /// 0.1%) where the station is lightly loaded, balanced and saturated; and a population of ten million is solved at
+    /// all (the exact constants are O(N^2): hours).
+    @Test func seidmannApproximationAboveTheExactLimit() {
+        let n = MeanValueAnalysis.exactLoadDependentLimit + 1
+        let c = 8, s = 1.0
+        for z in [2.0 * Double(n) * s / Double(c), Double(n) * s / Double(c), 0.5 * Double(n) * s / Double(c)] {
+            let p = birthDeath(states: n, birth: { Double(n - $0) / z }, death: { Double(min($0, c)) / s })
+            let x = p.enumerated().reduce(0) { $0 + $1.element * Double(min($1.offset, c)) / s }
+            let r = MeanValueAnalysis.solve(stations: [MVAStation(kind: .queue(servers: c), visits: 1, meanService: s)],
+                                            thinkTime: z, population: n)
+            print("Seidmann at N = \(n), Z = \(z): X = \(r.throughput), exact \(x)")
+            #expect(abs(r.throughput / x - 1) < 0.02, "Z = \(z): X = \(r.throughput), exact \(x)")
+            #expect(r.utilization[0]! <= 1 + 1e-9)
+        }
+        let big = MeanValueAnalysis.solve(stations: [MVAStation(kind: .queue(servers: 4), visits: 1, meanService: 0.01),
+                                                     MVAStation(kind: .queue(servers: 1), visits: 1, meanService: 0.001)],
+                                          thinkTime: 1, population: 1_000_000)
+        #expect(abs(big.throughput - 400) < 1e-6 * 400, "X = \(big.throughput): the 4 servers of 10 ms saturate")
+        #expect(big.waitProbability[0] > 1 - 1e-9)
+    }
+
     @Test func loadDependentMVAMatchesBirthDeath() {
         // One c-server station and think time: a birth-death chain on the number at the station.
         for (c, n, s, z) in [(2, 10, 1.0, 4.0), (2, 1, 1.0, 4.0), (3, 3, 1.0, 1.0), (64, 500, 1.0, 5.0), (16, 300, 0.2, 2.0)] {

@@ -209,6 +209,9 @@ import Testing
             network.run.duration = min(network.run.duration, 20)
             network.run.warmup = min(network.run.warmup, network.run.duration / 2)
             network.run.replications = replications
+            // At most 1,000 users in a closed network: the analytic recursion is O(population),
+            // minutes for the 10^8 a file may give in a debug build (a second in release).
+            if let population = network.population { network.population?.size = min(population.size, 1_000) }
             let report = NetworkReport.run(network, jobs: 1, limits: limits)
             _ = (report.json.serialized(), report.table, report.markdown, report.html, report.timeSeriesCSV)
         case .architecture(var architecture):

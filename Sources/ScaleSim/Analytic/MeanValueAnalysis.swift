@@ -41,6 +41,10 @@ public struct MVAResult: Sendable, Hashable {
 
 /// Exact mean value analysis of a closed single-class product-form network.
 public enum MeanValueAnalysis {
+    /// The largest population solved exactly when a station has 1 < c < N servers; above it,
+    /// Seidmann's approximation (see `solve`).
+    public static let exactLoadDependentLimit = 2_000
+
     /// Solves a closed network of `population` users who think for `thinkTime` on average and
     /// then visit the stations.
     ///
@@ -69,8 +73,16 @@ public enum MeanValueAnalysis {
     /// stations with any distribution, PS stations with any distribution, and FCFS stations
     /// with exponential service; for FCFS with other service the result is an approximation.
     ///
+    /// Above `exactLoadDependentLimit` users the O(K N^2) constants would take minutes to hours
+    /// (and N = 10^8 is a valid file), so each station with 1 < c < N servers is then replaced
+    /// by Seidmann's approximation (Seidmann, Schweitzer & Shalev-Oren, "Computerized closed
+    /// queueing network models of flexible manufacturing systems", Large Scale Systems 12,
+    /// 1987): one server of demand D/c followed by a delay of D (c-1)/c, and its wait
+    /// probability by Erlang C at its throughput. The error vanishes as N grows, where one
+    /// bottleneck decides the throughput.
+    ///
     /// - Complexity: O(N (K + sum c)) for the recursion, plus O(K N^2) for the normalization
-    ///   constants when some station has 1 < c < N servers.
+    ///   constants when some station has 1 < c < N servers and N <= `exactLoadDependentLimit`.
     public static func solve(stations: [MVAStation], thinkTime z: Double, population n: Int) -> MVAResult {
         precondition(n >= 0 && z >= 0)
         let k = stations.count
@@ -83,10 +95,12 @@ public enum MeanValueAnalysis {
             }
         }
         let loadDependent = (0..<k).filter { demand[$0] > 0 && (servers[$0] ?? 1) > 1 }
-        let constants = loadDependent.isEmpty ? nil
+        let seidmann = !loadDependent.isEmpty && n > exactLoadDependentLimit
+        let constants = loadDependent.isEmpty || seidmann ? nil
             : NormalizationConstants(demand: demand, servers: servers, thinkTime: z, population: n)
 
         var q = [Double](repeating: 0, count: k)
+        var queuePart = [Double](repeating: 0, count: k)  // Seidmann: users at the D/c server
         var r = stations.map(\.meanService)       // per visit; stays E[S] when N = 0 or not visited
         var residence = [Double](repeating: 0, count: k)
         var x = 0.0, previousX = 0.0
@@ -98,6 +112,10 @@ public enum MeanValueAnalysis {
                     residence[i] = demand[i]
                 case 1?:
                     residence[i] = demand[i] * (1 + q[i])
+                case let c? where seidmann:
+                    let single = demand[i] / Double(c) * (1 + queuePart[i])
+                    queuePart[i] = single  // times X below
+                    residence[i] = single + demand[i] * Double(c - 1) / Double(c)
                 case let c?:
                     var correction = 0.0
                     for j in 0...min(c - 2, users - 1) {
@@ -110,6 +128,7 @@ public enum MeanValueAnalysis {
             previousX = x
             x = cycle > 0 ? Double(users) / cycle : .infinity
             for i in 0..<k { q[i] = residence[i] > 0 ? x * residence[i] : 0 }
+            if seidmann { for i in loadDependent { queuePart[i] *= x } }
         }
 
         var utilization = [Double?](repeating: nil, count: k)
@@ -124,6 +143,8 @@ public enum MeanValueAnalysis {
                 waitProbability[i] = 0
             case 1?:
                 waitProbability[i] = previousX * demand[i]                // U_k(N - 1)
+            case let c? where seidmann:
+                waitProbability[i] = QueueingFormulas.erlangC(servers: c, offeredLoad: x * demand[i])
             case let c?:
                 var busy = 0.0                                           // P(j >= c | N - 1)
                 if n - 1 >= c {

@@ -108,7 +108,9 @@ extension NetworkAnalytic {
                 let s = service.mean
                 var r = StationResult(arrivalRate: rate, throughput: rate, utilization: result.utilization[i],
                                       meanResponse: response, meanInStation: inStation,
-                                      method: c > 1 && c < users ? "MVA (load-dependent)" : "MVA")
+                                      method: c > 1 && c < users
+                                          ? (users > MeanValueAnalysis.exactLoadDependentLimit ? "approximate MVA (Seidmann)" : "MVA (load-dependent)")
+                                          : "MVA")
                 if discipline == .fcfs {
                     r.meanWait = response.map { max(0, $0 - s) }
                     r.waitProbability = result.waitProbability[i]
