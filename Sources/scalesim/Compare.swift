@@ -47,7 +47,7 @@ struct Compare: ParsableCommand {
     func run() throws {
         let files = [old, new].map { path in (path, FileManager.default.contents(atPath: path)) }
         for (path, data) in files where data == nil {
-            note("scalesim: cannot read \(path): \(Self.whyUnreadable(path))")
+            note("scalesim: cannot read \(path): \(whyUnreadable(path))")
         }
         guard let oldData = files[0].1, let newData = files[1].1 else { throw Exit.noInput }
         let comparison: ReportComparison
@@ -87,11 +87,5 @@ struct Compare: ParsableCommand {
     func report(_ error: ReportFileError) {
         note("scalesim: \(error.file) is not a scalesim report that can be compared (\(error.issues.count) problem\(error.issues.count == 1 ? "" : "s")):")
         for issue in error.issues { note("  \(issue)") }
-    }
-
-    static func whyUnreadable(_ path: String) -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
-        return isDirectory.boolValue ? "it is a folder" : "permission denied"
     }
 }

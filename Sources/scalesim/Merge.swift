@@ -41,14 +41,9 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         var loaded: [(name: String, part: SweepPart)] = []
         for path in parts {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                var isDirectory: ObjCBool = false
-                let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-                note("scalesim: cannot read \(path): \(exists ? (isDirectory.boolValue ? "it is a folder" : "permission denied") : "no such file")")
-                throw Exit.noInput
-            }
+            let bytes = try readInput(path)
             do {
-                loaded.append((path, try SweepPart(bytes: [UInt8](data), name: path)))
+                loaded.append((path, try SweepPart(bytes: bytes, name: path)))
             } catch {
                 note("scalesim: \(error)")
                 throw Exit.invalidScenario
@@ -61,22 +56,9 @@ struct MergeCommand: ParsableCommand {
             note("scalesim: \(error)")
             throw Exit.invalidScenario
         }
-        let json = report.json.serialized() + "\n"
-        switch format {
-        case .table: try writeStandardOutput(report.table)
-        case .json: try writeStandardOutput(json)
-        case .md: try writeStandardOutput(report.markdown)
-        }
-        fflush(nil)
-        guard !noReports else { return }
         let file = loaded[0].part.file
         let directory = out ?? "reports/" + (file as NSString).deletingPathExtension + "-sweep"
-        do {
-            try ReportWriter.write([("sweep.json", json), ("sweep.md", report.markdown), ("sweep.csv", report.csv), ("sweep.html", report.html)], to: directory)
-        } catch {
-            note("scalesim: \(error)")
-            throw Exit.cannotCreate
-        }
-        if !quiet { note("sweep of \(loaded.count) parts written to \(directory)/sweep.{json,md,csv,html}") }
+        try report.output(format, writingTo: noReports ? nil : directory,
+                         saying: quiet ? nil : "sweep of \(loaded.count) parts written to \(directory)/sweep.{json,md,csv,html}")
     }
 }

@@ -32,7 +32,7 @@ struct Plan: ParsableCommand {
     @Option(help: "Network scenarios: multiply every arrival rate by this (default 1).")
     var scale: Double?
 
-    @Option(help: "The stage to plan, by name (default: the last stage).")
+    @Option(help: "The stage to plan, by name or by its index in stages (from 0; default: the last stage).")
     var stage: String?
 
     @Option(help: "Targets, e.g. p99=300ms,errors=0.1% (default: the stage's SLO); networks also wait-p99=100ms.")
@@ -99,17 +99,7 @@ struct Plan: ParsableCommand {
         guard case .architecture(let scenario) = loaded else { return }
         guard let users else { throw ValidationError("--users is required for an architecture scenario") }
         if scale != nil { throw ValidationError("--scale applies to network scenarios; for an architecture scenario use --users") }
-        let index: Int
-        if let stage {
-            guard let found = scenario.stages.firstIndex(where: { $0.name == stage }) else {
-                note("scalesim: no stage named \"\(stage)\" in \(file); its stages: "
-                     + scenario.stages.map { "\"\($0.name)\"" }.joined(separator: ", "))
-                throw Exit.invalidScenario
-            }
-            index = found
-        } else {
-            index = scenario.stages.count - 1
-        }
+        let index = try stageIndex(stage, in: scenario, file: file)
         let slo = try self.slo.map { try Self.parseSLO($0, base: scenario.stages[index].slo) } ?? scenario.stages[index].slo
         let request = PlanRequest(users: users, stage: index, slo: slo, headroom: headroom)
         var result: PlanResult

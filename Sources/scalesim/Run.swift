@@ -72,12 +72,7 @@ struct Run: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if let replications, !(1...RunSettings.maximumReplications).contains(replications) {
-            throw ValidationError("--replications must be in 1...\(RunSettings.maximumReplications), got \(replications)")
-        }
-        if let seed, seed > NetworkScenario.maximumSeed {
-            throw ValidationError("--seed must be at most \(NetworkScenario.maximumSeed) (2^53 - 1, exact in the JSON report), got \(seed)")
-        }
+        try validateOverrides(replications: replications, seed: seed)
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let maxEvents, maxEvents < 1 { throw ValidationError("--max-events must be at least 1, got \(maxEvents)") }
         if let metrics, metrics.isEmpty || metrics == "-" || metrics.hasSuffix("/") {

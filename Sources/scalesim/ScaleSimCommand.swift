@@ -55,16 +55,48 @@ func note(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Reads and validates a scenario file, or prints why not and exits (66 unreadable, 65 invalid).
-func loadScenario(_ path: String) throws -> Scenario {
+/// Checks `--replications` and `--seed`, which override the scenario's (run and sweep).
+func validateOverrides(replications: Int?, seed: UInt64?) throws {
+    if let replications, !(1...RunSettings.maximumReplications).contains(replications) {
+        throw ValidationError("--replications must be in 1...\(RunSettings.maximumReplications), got \(replications)")
+    }
+    if let seed, seed > NetworkScenario.maximumSeed {
+        throw ValidationError("--seed must be at most \(NetworkScenario.maximumSeed) (2^53 - 1, exact in the JSON report), got \(seed)")
+    }
+}
+
+/// Why `path` could not be read: no such file, a folder, or permission denied.
+func whyUnreadable(_ path: String) -> String {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such file" }
+    return isDirectory.boolValue ? "it is a folder" : "permission denied"
+}
+
+/// The bytes of an input file, or says why it cannot be read and exits 66.
+func readInput(_ path: String) throws -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else {
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        note("scalesim: cannot read \(path): \(exists ? (isDirectory.boolValue ? "it is a folder" : "permission denied") : "no such file")")
+        note("scalesim: cannot read \(path): \(whyUnreadable(path))")
         throw Exit.noInput
     }
+    return [UInt8](data)
+}
+
+/// The index of an architecture scenario's stage given by name or by its index in `stages`
+/// (`nil`: the last stage), or lists the stages and exits 65.
+func stageIndex(_ stage: String?, in scenario: ArchitectureScenario, file: String) throws -> Int {
+    guard let stage else { return scenario.stages.count - 1 }
+    if let found = scenario.stages.firstIndex(where: { $0.name == stage }) { return found }
+    if let number = Int(stage), scenario.stages.indices.contains(number) { return number }
+    note("scalesim: no stage named \"\(stage)\" in \(file) (nor an index in 0...\(scenario.stages.count - 1)); its stages: "
+         + scenario.stages.map { "\"\($0.name)\"" }.joined(separator: ", "))
+    throw Exit.invalidScenario
+}
+
+/// Reads and validates a scenario file, or prints why not and exits (66 unreadable, 65 invalid).
+func loadScenario(_ path: String) throws -> Scenario {
+    let bytes = try readInput(path)
     do {
-        return try Scenario.load(bytes: [UInt8](data))
+        return try Scenario.load(bytes: bytes)
     } catch {
         note("scalesim: \(path) is not a valid scenario (\(error.problemCount) problem\(error.problemCount == 1 ? "" : "s")):")
         for issue in error.issues { note("  \(issue)") }

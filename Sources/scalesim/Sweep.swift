@@ -87,12 +87,7 @@ struct SweepCommand: ParsableCommand {
     func validate() throws {
         guard !vary.isEmpty else { throw ValidationError("--vary is required, e.g. --vary users=10k..1M:log:12") }
         _ = try grid()
-        if let replications, !(1...RunSettings.maximumReplications).contains(replications) {
-            throw ValidationError("--replications must be in 1...\(RunSettings.maximumReplications), got \(replications)")
-        }
-        if let seed, seed > NetworkScenario.maximumSeed {
-            throw ValidationError("--seed must be at most \(NetworkScenario.maximumSeed), got \(seed)")
-        }
+        try validateOverrides(replications: replications, seed: seed)
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let slo { _ = try Plan.parseSLO(slo, base: .init(p99: nil, errorRate: nil)) }
         _ = try selectedShard(environment: ProcessInfo.processInfo.environment)
@@ -161,20 +156,7 @@ struct SweepCommand: ParsableCommand {
         }
         if let seed { scenario.seed = seed }
         if let replications { scenario.run.replications = replications }
-        let index: Int
-        if let stage {
-            if let found = scenario.stages.firstIndex(where: { $0.name == stage }) {
-                index = found
-            } else if let number = Int(stage), scenario.stages.indices.contains(number) {
-                index = number
-            } else {
-                note("scalesim: no stage named \"\(stage)\" in \(file) (nor an index in 0...\(scenario.stages.count - 1)); its stages: "
-                     + scenario.stages.map { "\"\($0.name)\"" }.joined(separator: ", "))
-                throw Exit.invalidScenario
-            }
-        } else {
-            index = scenario.stages.count - 1
-        }
+        let index = try stageIndex(stage, in: scenario, file: file)
         let slo = try self.slo.map { try Plan.parseSLO($0, base: scenario.stages[index].slo) }
         let sweep: Sweep, grid = try grid()
         do {
@@ -201,23 +183,8 @@ struct SweepCommand: ParsableCommand {
             try writePart(shard: shard, sweep: sweep, points: points, directory: directory)
             return
         }
-        let report = SweepReport(sweep: sweep, points: points)
-        let json = report.json.serialized() + "\n"
-        switch format {
-        case .table: try writeStandardOutput(report.table)
-        case .json: try writeStandardOutput(json)
-        case .md: try writeStandardOutput(report.markdown)
-        }
-        fflush(nil)
-        if !noReports {
-            do {
-                try ReportWriter.write([("sweep.json", json), ("sweep.md", report.markdown), ("sweep.csv", report.csv), ("sweep.html", report.html)], to: directory)
-            } catch {
-                note("scalesim: \(error)")
-                throw Exit.cannotCreate
-            }
-            if !quiet { note("sweep written to \(directory)/sweep.{json,md,csv,html}") }
-        }
+        try SweepReport(sweep: sweep, points: points).output(format, writingTo: noReports ? nil : directory,
+                                                           saying: quiet ? nil : "sweep written to \(directory)/sweep.{json,md,csv,html}")
     }
 
     /// Writes the shard's partial result (`SweepPart`) to `directory`; prints it with
@@ -243,5 +210,28 @@ struct SweepCommand: ParsableCommand {
             note("scalesim: \(error)")
             throw Exit.cannotCreate
         }
+    }
+}
+
+extension SweepReport {
+    /// Prints the report in `format`, then writes sweep.json, .md, .csv and .html to
+    /// `directory` (none when nil; exit 73 when they cannot be written) and notes `message`:
+    /// what `sweep` and `merge` both end with.
+    func output(_ format: OutputFormat, writingTo directory: String?, saying message: String?) throws {
+        let json = self.json.serialized() + "\n"
+        switch format {
+        case .table: try writeStandardOutput(table)
+        case .json: try writeStandardOutput(json)
+        case .md: try writeStandardOutput(markdown)
+        }
+        fflush(nil)
+        guard let directory else { return }
+        do {
+            try ReportWriter.write([("sweep.json", json), ("sweep.md", markdown), ("sweep.csv", csv), ("sweep.html", html)], to: directory)
+        } catch {
+            note("scalesim: \(error)")
+            throw Exit.cannotCreate
+        }
+        if let message { note(message) }
     }
 }

@@ -44,6 +44,8 @@ import Testing
     @Test(arguments: [
         (["--users", "50", "--stage", "nope"], 65, "no stage named \"nope\""),
         (["--users", "50", "--stage", "1 user: one machine"], 65, "runs the API and the database on one host"),
+        (["--users", "50", "--stage", "0"], 65, "runs the API and the database on one host"),  // stages[0], by index
+        (["--users", "50", "--stage", "2"], 65, "nor an index in 0...1"),
         (["--users", "0"], 64, "--users must be in"),
         (["--users", "50", "--slo", "p99=fast"], 64, "p99 must be a positive time"),
         (["--users", "50", "--slo", "latency=1s"], 64, "unknown target \"latency\""),
