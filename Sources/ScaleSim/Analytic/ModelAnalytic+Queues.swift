@@ -1,3 +1,5 @@
+import Foundation
+
 /// One CPU of the analytic model: its load and what queueing theory says of it.
 struct CPUQueue {
     let cores: Int
@@ -65,16 +67,16 @@ struct Sojourns {
     }
 
     /// The sojourn of a visit with work from `sampler`, averaged over the instances it spreads to.
-    func visit(_ server: Model.Server, sampler: Int, on: Int?) -> Time {
+    func visit(_ server: Model.Server, sampler: Int, on: ProgramPath.Span?) -> Time {
         let m = means[sampler], v = variances[sampler]
         let certain = fixed[sampler] ? m : 0
         switch server {
         case .delay:
             return Time(mean: m, variance: v, fixed: certain)
         case .cpu(let base):
-            let n = on.map { model.routers[$0].serving } ?? 1
+            let first = on?.first ?? 0, n = on?.count ?? 1
             var total = Time(mean: 0, variance: 0, fixed: certain)
-            for cpu in cpus[base..<base + n] {
+            for cpu in cpus[base + first..<base + first + n] {
                 let t = Self.cpuVisit(cpu, mean: m, variance: v)
                 total.mean += t.mean / Double(n)
                 total.variance += t.variance / Double(n)
@@ -160,5 +162,41 @@ struct LatencyMixture {
             if hi - lo <= 1e-7 * hi { break }
         }
         return hi
+    }
+}
+
+extension LatencyMixture.Component {
+    /// The slowest of parallel branches (a fork-join): each of `branches` runs `copies` times.
+    ///
+    /// The branches are taken as independent, each the largest fixed part plus an exponential
+    /// with the rest of its mean, so that `E[max]` and `E[max²]` are integrals of
+    /// `1 - Π F_b(t)` that one quadrature gives (for k alike branches of mean m, m H_k, the
+    /// harmonic number). Independence ignores that branches meet the same queues at the same
+    /// time: for two M/M/1 queues the exact mean (Nelson & Tantawi 1988: (12 - ρ)/8 of one
+    /// queue's response) is below this one's 3/2 by ρ/8.
+    static func maximum(of branches: [Self], copies: Int) -> Self {
+        guard let fixed = branches.map(\.fixed).max(), copies > 0 else { return Self(fixed: 0, mean: 0, variance: 0) }
+        let means = branches.map { max(0, $0.fixed - fixed + $0.mean) }.filter { $0 > 0 }
+        guard let low = means.min(), let high = means.max() else { return Self(fixed: fixed, mean: 0, variance: 0) }
+        guard high.isFinite else { return Self(fixed: fixed, mean: .infinity, variance: .infinity) }
+        if means.count == 1 && copies == 1 {
+            // One branch with a variable part: itself.
+            let only = branches.first { $0.fixed - fixed + $0.mean > 0 }!
+            return Self(fixed: fixed, mean: only.fixed - fixed + only.mean, variance: only.variance)
+        }
+        let k = Double(means.count * copies)
+        // ∫ g(t) dt over t = e^x, by the trapezoid rule: smooth in x, so a few hundred points do.
+        let from = Foundation.log(low * 1e-6), to = Foundation.log(high * (40 + Foundation.log(k)))
+        let points = 400, h = (to - from) / Double(points)
+        var first = 0.0, second = 0.0
+        for j in 0...points {
+            let t = Foundation.exp(from + Double(j) * h)
+            var all = 1.0
+            for m in means { all *= Foundation.pow(-Foundation.expm1(-t / m), Double(copies)) }
+            let tail = 1 - all, weight = (j == 0 || j == points ? 0.5 : 1) * h * t
+            first += weight * tail
+            second += weight * 2 * t * tail
+        }
+        return Self(fixed: fixed, mean: first, variance: max(0, second - first * first))
     }
 }

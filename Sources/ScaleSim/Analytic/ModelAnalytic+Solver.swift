@@ -6,11 +6,24 @@ struct ModelAnalyticSolver {
     let keyProbabilities: [CacheFormulas.KeyGroups]
     /// Per sampler: mean, variance, and whether it always gives the same value.
     let means: [Double], variances: [Double], fixed: [Bool]
+    /// Per cache and router that routes by the cache's keys: how many keys of each of the
+    /// cache's popularity groups (`keyProbabilities`) each instance holds.
+    let keyTables: [KeyTableID: [[Double]]]
+
+    struct KeyTableID: Hashable { var cache: Int, router: Int }
 
     init(model: Model, paths: [ProgramPath]) {
         self.model = model
         self.paths = paths
-        keyProbabilities = model.caches.map { $0.keyGroups(tolerance: 5e-3) }
+        let groups = model.caches.map { $0.keyGroups(tolerance: 5e-3) }
+        keyProbabilities = groups
+        var tables: [KeyTableID: [[Double]]] = [:]
+        for choice in paths.lazy.flatMap(\.keyChoices) {
+            let id = KeyTableID(cache: choice.cache, router: choice.router)
+            guard tables[id] == nil, let placement = model.routers[id.router].keyPlacement else { continue }
+            tables[id] = Self.keyTable(groups[id.cache], placement: placement, instances: model.routers[id.router].instances)
+        }
+        keyTables = tables
         means = model.samplers.map(\.distribution.mean)
         variances = model.samplers.map(\.distribution.variance)
         fixed = model.samplers.map { $0.distribution.variance == 0 }
@@ -80,44 +93,102 @@ struct ModelAnalyticSolver {
         return (lo, evaluate(unit.map { $0 * hi }, full: false).result.binding(in: model))
     }
 
+    // MARK: Keys on instances
+
+    /// How many keys of each popularity group each of `n` instances holds: one pass over the
+    /// keys (groups are runs of consecutive keys, hot keys first).
+    static func keyTable(_ groups: CacheFormulas.KeyGroups, placement: Model.KeyPlacement, instances n: Int) -> [[Double]] {
+        var table = groups.groups.map { _ in [Double](repeating: 0, count: n) }
+        var key = 0
+        for (g, group) in groups.groups.enumerated() {
+            for _ in 0..<Int(group.count.rounded()) {
+                table[g][placement.instance(key: key, of: n)] += 1
+                key += 1
+            }
+        }
+        return table
+    }
+
+    /// Per key table, the share of each instance: of the keys drawn (`lookup == nil`), and
+    /// jointly with a miss of the cache (at its lookup rate and hit probabilities).
+    func keyShares(lookupRates: [Double]) -> [KeyTableID: (drawn: [Double], missed: [Double])] {
+        var shares: [KeyTableID: (drawn: [Double], missed: [Double])] = [:]
+        for (id, table) in keyTables {
+            let groups = keyProbabilities[id.cache].groups
+            let hit = keyHitProbability(cache: id.cache, lookupRate: lookupRates[id.cache])
+            var drawn = [Double](repeating: 0, count: table.first?.count ?? 0), missed = drawn
+            for (g, counts) in table.enumerated() {
+                let p = groups[g].value, miss = 1 - hit(p)
+                for i in counts.indices where counts[i] > 0 {
+                    drawn[i] += counts[i] * p
+                    missed[i] += counts[i] * p * miss
+                }
+            }
+            shares[id] = (drawn, missed)
+        }
+        return shares
+    }
+
     // MARK: One evaluation
 
-    /// The number of instances a step with `on` spreads over (an autoscaled router's initial
-    /// count: the model is the steady state before anything changes).
-    func instances(_ on: Int?) -> Int { on.map { model.routers[$0].serving } ?? 1 }
+    /// Calls `body` with each instance offset a visit on `span` may use and the number of
+    /// them, which divides the visit's rate (each is as likely).
+    @inline(__always)
+    func spread(_ span: ProgramPath.Span?, _ body: (Int, Double) -> Void) {
+        guard let span else { return body(0, 1) }
+        let n = Double(span.count)
+        for i in span.first..<span.first + span.count { body(i, n) }
+    }
+
+    /// The mean of `values[base + i]` over the instances of `span`.
+    func average(_ values: [Double], from base: Int, _ span: ProgramPath.Span?) -> Double {
+        let first = span?.first ?? 0, n = span?.count ?? 1
+        return values[base + first..<base + first + n].reduce(0, +) / Double(n)
+    }
 
     /// The model at source rates `rates`; `full: false` stops after the resources (no latency
     /// distribution), which is all a stability check needs.
     func evaluate(_ rates: [Double], full: Bool = true) -> Evaluation {
-        let hitRatios = solveHitRatios(rates)
-        let pathRates = paths.map { rates[$0.source] * $0.probability(hitRatios: hitRatios) }
+        let (hitRatios, lookupRates) = solveHitRatios(rates)
+        let shares = keyShares(lookupRates: lookupRates)
+        let pathRates = paths.map { path in
+            rates[path.source] * path.probability(hitRatios: hitRatios) { choice in
+                let s = shares[KeyTableID(cache: choice.cache, router: choice.router)]!
+                return choice.lookup == nil ? s.drawn[choice.instance] : s.missed[choice.instance]
+            }
+        }
         let totalRate = rates.reduce(0, +)
 
         // Loads: visits and work per resource instance.
         var cpuRate = [Double](repeating: 0, count: model.cpus.count), cpuWork = cpuRate, cpuSecond = cpuRate
         var delayRate = [Double](repeating: 0, count: model.delays.count), delayWork = delayRate
         var poolRate = [Double](repeating: 0, count: model.pools.count)
-        for (path, rate) in zip(paths, pathRates) where rate > 0 {
-            for visit in path.visits {
+        func load(_ visits: [ProgramPath.Visit], rate: Double) {
+            for visit in visits {
                 switch visit {
                 case let .use(.cpu(base), sampler, on):
-                    let n = instances(on), share = rate / Double(n)
-                    for i in base..<base + n {
-                        cpuRate[i] += share
-                        cpuWork[i] += share * means[sampler]
-                        cpuSecond[i] += share * (variances[sampler] + means[sampler] * means[sampler])
+                    spread(on) { i, n in
+                        let share = rate / n
+                        cpuRate[base + i] += share
+                        cpuWork[base + i] += share * means[sampler]
+                        cpuSecond[base + i] += share * (variances[sampler] + means[sampler] * means[sampler])
                     }
                 case let .use(.delay(base), sampler, on):
-                    let n = instances(on), share = rate / Double(n)
-                    for i in base..<base + n { delayRate[i] += share; delayWork[i] += share * means[sampler] }
+                    spread(on) { i, n in
+                        let share = rate / n
+                        delayRate[base + i] += share
+                        delayWork[base + i] += share * means[sampler]
+                    }
                 case let .acquire(base, on):
-                    let n = instances(on)
-                    for i in base..<base + n { poolRate[i] += rate / Double(n) }
+                    spread(on) { i, n in poolRate[base + i] += rate / n }
                 case .release:
                     break
+                case let .forkJoin(bodies, copies):
+                    for body in bodies { load(body, rate: rate * Double(copies)) }
                 }
             }
         }
+        for (path, rate) in zip(paths, pathRates) where rate > 0 { load(path.visits, rate: rate) }
 
         let cpuQueues = model.cpus.indices.map { i in
             CPUQueue(model.cpus[i], rate: cpuRate[i], work: cpuWork[i], secondMoment: cpuSecond[i])
@@ -145,11 +216,7 @@ struct ModelAnalyticSolver {
         }
 
         // Latency of each path: fixed delays plus a variable part with its mean and variance.
-        let waitProbabilities = model.pools.indices.map { i -> Double in
-            let load = poolRate[i] * held[i], units = model.pools[i].capacity
-            guard load.isFinite else { return 1 }
-            return load < Double(units) ? QueueingFormulas.erlangC(servers: units, offeredLoad: load) : 1
-        }
+        let waitProbabilities = self.waitProbabilities(held, poolRate)
         var latency: [LatencyMixture.Component?] = []
         for (path, rate) in zip(paths, pathRates) {
             latency.append(rate > 0 ? pathLatency(path, sojourns, waits, waitProbabilities) : nil)
@@ -230,14 +297,16 @@ struct ModelAnalyticSolver {
 
     /// Hit ratio per cache at these source rates: the lookup rate at a cache does not depend
     /// on its own hits, so a few rounds settle every cache of a forward program.
-    func solveHitRatios(_ rates: [Double]) -> [Double] {
+    /// Also gives each cache's lookup rate.
+    func solveHitRatios(_ rates: [Double]) -> (hitRatios: [Double], lookupRates: [Double]) {
         var hits = [Double](repeating: 0, count: model.caches.count)
-        guard !hits.isEmpty else { return hits }
+        guard !hits.isEmpty else { return (hits, hits) }
         var previousRate = [Double](repeating: -1, count: model.caches.count)
+        var lookupRate = previousRate
         for _ in 0..<20 {
-            var lookupRate = [Double](repeating: 0, count: model.caches.count)
+            lookupRate = [Double](repeating: 0, count: model.caches.count)
             for path in paths {
-                let rate = rates[path.source] * path.probability(hitRatios: hits)
+                let rate = rates[path.source] * path.probabilityOverInstances(hitRatios: hits) { model.routers[$0].instances }
                 for lookup in path.lookups { lookupRate[lookup.cache] += rate }
             }
             let next = model.caches.indices.map { c in
@@ -248,7 +317,24 @@ struct ModelAnalyticSolver {
             hits = next
             if settled { break }
         }
-        return hits
+        return (hits, lookupRate)
+    }
+
+    /// The hit probability of a key of probability p in cache `c` at `lookupRate` lookups per
+    /// second (the per-key terms of `hitRatio(cache:lookupRate:)`).
+    func keyHitProbability(cache c: Int, lookupRate: Double) -> (Double) -> Double {
+        let cache = model.caches[c], keys = keyProbabilities[c]
+        guard lookupRate > 0 else { return { _ in 0 } }
+        switch (cache.ttl, cache.capacity) {
+        case (nil, nil):
+            return { _ in 1 }
+        case (let ttl, let capacity?):
+            let t = CacheFormulas.ttlLRUCharacteristicTime(keys, arrivalRate: lookupRate, ttl: ttl ?? .infinity,
+                                                           capacity: capacity)
+            return { p in CacheFormulas.ttlLRUKeyHitProbability(rate: lookupRate * p, ttl: ttl ?? .infinity, characteristicTime: t) }
+        case (let ttl?, nil):
+            return { p in CacheFormulas.ttlHitProbability(rate: lookupRate * p, ttl: ttl) }
+        }
     }
 
     /// The steady-state hit ratio of cache `c` at `lookupRate` lookups per second (`CacheFormulas`).
@@ -271,37 +357,67 @@ struct ModelAnalyticSolver {
     /// anywhere): the holds of an empty system, for the bottleneck law.
     func holds(_ pathRates: [Double], _ poolRate: [Double], _ sojourns: Sojourns, waits: [Double]?) -> [Double] {
         var sum = [Double](repeating: 0, count: model.pools.count)
-        for (path, rate) in zip(paths, pathRates) where rate > 0 {
-            var open: [(pool: Int, on: Int?, held: Double)] = []
-            for visit in path.visits {
+        /// Adds the holds of `visits` at `rate`; returns the time they take.
+        @discardableResult
+        func hold(_ visits: [ProgramPath.Visit], rate: Double) -> Double {
+            var open: [(pool: Int, on: ProgramPath.Span?, held: Double)] = []
+            var elapsed = 0.0
+            func pass(_ time: Double) {
+                elapsed += time
+                for j in open.indices { open[j].held += time }
+            }
+            for visit in visits {
                 switch visit {
                 case let .use(server, sampler, on):
-                    let time = waits == nil ? means[sampler] : sojourns.visit(server, sampler: sampler, on: on).mean
-                    for j in open.indices { open[j].held += time }
+                    pass(waits == nil ? means[sampler] : sojourns.visit(server, sampler: sampler, on: on).mean)
                 case let .acquire(pool, on):
-                    let wait = waits.map { w in Self.average(w, from: pool, count: instances(on)) } ?? 0
-                    for j in open.indices { open[j].held += wait }
+                    pass(waits.map { average($0, from: pool, on) } ?? 0)
                     open.append((pool, on, 0))
                 case let .release(pool, on):
                     guard let j = open.lastIndex(where: { $0.pool == pool && $0.on == on }) else { continue }
-                    let n = instances(on)
-                    for i in pool..<pool + n { sum[i] += rate / Double(n) * open[j].held }
+                    spread(on) { i, n in sum[pool + i] += rate / n * open[j].held }
                     open.remove(at: j)
+                case let .forkJoin(bodies, copies):
+                    // The branches' own holds, then the wait for the slowest: with queueing,
+                    // the expected maximum of their latencies; without, the longest service.
+                    let times = bodies.map { hold($0, rate: rate * Double(copies)) }
+                    if let waits {
+                        // (The waits' variance is left out here: the holds need means.)
+                        let none = [Double](repeating: 0, count: waits.count)
+                        let branches = bodies.map { sequence($0, sojourns, waits, none) }
+                        let slowest = LatencyMixture.Component.maximum(of: branches, copies: copies)
+                        pass(slowest.fixed + slowest.mean)
+                    } else {
+                        pass(times.max() ?? 0)
+                    }
                 }
             }
+            return elapsed
         }
+        for (path, rate) in zip(paths, pathRates) where rate > 0 { hold(path.visits, rate: rate) }
         return model.pools.indices.map { poolRate[$0] > 0 ? sum[$0] / poolRate[$0] : 0 }
     }
 
-    static func average(_ values: [Double], from base: Int, count: Int) -> Double {
-        values[base..<base + count].reduce(0, +) / Double(count)
+    /// The probability that an acquisition of each pool waits (Erlang C), at these holds.
+    func waitProbabilities(_ held: [Double], _ poolRate: [Double]) -> [Double] {
+        model.pools.indices.map { i -> Double in
+            let load = poolRate[i] * held[i], units = model.pools[i].capacity
+            guard load.isFinite else { return 1 }
+            return load < Double(units) ? QueueingFormulas.erlangC(servers: units, offeredLoad: load) : 1
+        }
     }
 
     /// The latency of one path: the sum of its visits' sojourns and its waits for pool units.
     func pathLatency(_ path: ProgramPath, _ sojourns: Sojourns, _ waits: [Double],
                      _ waitProbabilities: [Double]) -> LatencyMixture.Component {
+        sequence(path.visits, sojourns, waits, waitProbabilities)
+    }
+
+    /// The latency of `visits` one after the other; a fork-join takes its slowest branch.
+    func sequence(_ visits: [ProgramPath.Visit], _ sojourns: Sojourns, _ waits: [Double],
+                  _ waitProbabilities: [Double]) -> LatencyMixture.Component {
         var component = LatencyMixture.Component(fixed: 0, mean: 0, variance: 0)
-        for visit in path.visits {
+        for visit in visits {
             switch visit {
             case let .use(server, sampler, on):
                 let s = sojourns.visit(server, sampler: sampler, on: on)
@@ -309,13 +425,18 @@ struct ModelAnalyticSolver {
                 component.mean += s.mean - s.fixed
                 component.variance += s.variance
             case let .acquire(pool, on):
-                let n = instances(on)
-                let wait = Self.average(waits, from: pool, count: n)
-                let probability = Self.average(waitProbabilities, from: pool, count: n)
+                let wait = average(waits, from: pool, on)
+                let probability = average(waitProbabilities, from: pool, on)
                 component.mean += wait
                 component.variance += Sojourns.waitVariance(probability: probability, meanWait: wait)
             case .release:
                 break
+            case let .forkJoin(bodies, copies):
+                let branches = bodies.map { sequence($0, sojourns, waits, waitProbabilities) }
+                let slowest = LatencyMixture.Component.maximum(of: branches, copies: copies)
+                component.fixed += slowest.fixed
+                component.mean += slowest.mean
+                component.variance += slowest.variance
             }
         }
         return component

@@ -201,9 +201,13 @@ struct RouterState {
     var lastChange: Double = 0
     /// Picks since the autoscaler last looked (never reset by the warm-up).
     var picksSinceEvaluation: UInt64 = 0
+    let keyPlacement: Model.KeyPlacement?
+    /// Per group, the next instance to try within it (`pick(within:of:)`).
+    var groupNext: [Int] = []
 
     init(_ router: Model.Router, stream: RandomStream) {
         policy = router.policy
+        keyPlacement = router.keyPlacement
         active = Array(repeating: 0, count: router.instances)
         stats = .init(picks: Array(repeating: 0, count: router.instances))
         self.stream = stream
@@ -276,9 +280,40 @@ struct RouterState {
                 chosen = active[y] < active[x] ? y : x
             }
         }
-        active[chosen] += 1
-        stats.picks[chosen] += 1
-        picksSinceEvaluation &+= 1
+        take(chosen)
         return chosen
+    }
+
+    /// Counts a request on `instance`, chosen by a pick or by a fork.
+    @inline(__always)
+    mutating func take(_ instance: Int) {
+        active[instance] += 1
+        stats.picks[instance] += 1
+        picksSinceEvaluation &+= 1
+    }
+
+    /// The instance that holds `key` (`Model.KeyPlacement`), in rotation or not: a key has
+    /// one home.
+    @inline(__always)
+    mutating func pick(key: Int) -> Int {
+        let chosen = keyPlacement!.instance(key: key, of: active.count)
+        take(chosen)
+        return chosen
+    }
+
+    /// One of the `active.count / groups` instances of group `group`, round robin among those
+    /// in rotation; -1 when none of them is.
+    mutating func pick(within group: Int, of groups: Int) -> Int {
+        let m = active.count / groups, base = group * m
+        if groupNext.isEmpty { groupNext = Array(repeating: 0, count: groups) }
+        for step in 0..<m {
+            let i = base + (groupNext[group] + step) % m
+            if inRotation[i] {
+                groupNext[group] = (i - base + 1) % m
+                take(i)
+                return i
+            }
+        }
+        return -1
     }
 }

@@ -48,7 +48,13 @@ extension Model {
             case let .ifKey(_, _, to):
                 work.append((to, holding))
                 work.append((step + 1, holding))
-            case .done, .fail:
+            case .routeByKey(let router), .routeWithin(let router, _):
+                work.append((step + 1, holding + [.router(router)]))
+            case let .fork(router, _, next):
+                // A branch holds only its own instance of the router; the request what it held.
+                work.append((step + 1, [.router(router)]))
+                work.append((next, holding))
+            case .done, .fail, .join:
                 break
             }
         }

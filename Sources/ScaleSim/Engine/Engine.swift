@@ -306,6 +306,10 @@ struct Engine {
         if request.leads != 0 { handOverFill(from: slot) }
         free.append(slot)
         inFlight -= 1
+        if request.branchOf >= 0 {
+            branchJoined(parent: request.branchOf, failed: failed)
+            return
+        }
         if request.timedOut {
             // The client already counted it (an error or a retry) and moved on.
             if !failed && !request.killed { classes[c].abandonedCompleted += 1 }
@@ -411,16 +415,7 @@ struct Engine {
                 release(pool: base + instance(of: requests[s], on: on))
                 requests[s].step += 1
             case .route(let router):
-                let chosen = routers[router].pick()
-                guard chosen >= 0 else {
-                    // No instance in rotation: the load balancer answers 503.
-                    countFailure(slot: slot)
-                    releaseHeld(slot: slot)
-                    finish(slot: slot, failed: true)
-                    return
-                }
-                requests[s].setInstance(chosen, slot: routerSlots[router])
-                requests[s].step += 1
+                guard route(slot: slot, router: router, to: routers[router].pick()) else { return }
             case .leave(let router):
                 routers[router].active[instance(of: requests[s], on: router)] -= 1
                 requests[s].step += 1
@@ -454,6 +449,20 @@ struct Engine {
                 requests[s].step = Int32(to)
             case let .ifKey(_, key, to):
                 requests[s].step = requests[s].key == Int32(key) ? Int32(to) : requests[s].step + 1
+            case .routeByKey(let router):
+                let chosen = routers[router].pick(key: Int(requests[s].key))
+                requests[s].setInstance(chosen, slot: routerSlots[router])
+                requests[s].step += 1
+            case let .routeWithin(router, group):
+                let chosen = routers[router].pick(within: instance(of: requests[s], on: group),
+                                                  of: routers[group].active.count)
+                guard route(slot: slot, router: router, to: chosen) else { return }
+            case let .fork(router, branches, _):
+                fork(slot: slot, router: router, branches: branches)
+                return
+            case .join:
+                finish(slot: slot, failed: false)
+                return
             case .fail:
                 releaseHeld(slot: slot)
                 finish(slot: slot, failed: true)
@@ -463,6 +472,70 @@ struct Engine {
                 return
             }
         }
+    }
+
+    /// Request `slot` goes on with the instance `chosen` of `router`; with none (-1: no
+    /// instance in rotation, the load balancer answers 503) it fails, and the result is false.
+    @inline(__always)
+    private mutating func route(slot: Int32, router: Int, to chosen: Int) -> Bool {
+        guard chosen >= 0 else {
+            countFailure(slot: slot)
+            releaseHeld(slot: slot)
+            finish(slot: slot, failed: true)
+            return false
+        }
+        requests[Int(slot)].setInstance(chosen, slot: routerSlots[router])
+        requests[Int(slot)].step += 1
+        return true
+    }
+
+    /// Request `slot` forks `branches` branches over `router`'s instances (`Model.Step.fork`)
+    /// and waits for them. Every branch is made before any runs, so one that joins at once
+    /// cannot resume the request while its siblings are still to start.
+    @inline(never)
+    private mutating func fork(slot: Int32, router: Int, branches: Int) {
+        let n = routers[router].active.count
+        let k = min(branches, n)
+        let first = k == n ? 0 : routers[router].stream.uniformInt(n)
+        let parent = requests[Int(slot)]
+        requests[Int(slot)].pendingBranches = Int16(k)
+        requests[Int(slot)].branchFailed = false
+        var made: [Int32] = []
+        made.reserveCapacity(k)
+        for j in 0..<k {
+            let chosen = (first + j) % n
+            routers[router].take(chosen)
+            var branch = Request(classIndex: parent.classIndex, step: parent.step + 1, source: parent.source,
+                                 entry: parent.step + 1, start: now, visitStart: now)
+            branch.instances = parent.instances
+            branch.setInstance(chosen, slot: routerSlots[router])
+            branch.key = parent.key
+            // No client waits for a branch: nothing counts its timeouts or errors.
+            branch.timedOut = true
+            branch.branchOf = slot
+            made.append(allocate(branch))
+        }
+        for branch in made { execute(slot: branch) }
+    }
+
+    /// A branch of request `parent`'s fork has ended; after the last one the request goes
+    /// on after its fork, or fails when any branch failed.
+    private mutating func branchJoined(parent: Int32, failed: Bool) {
+        let p = Int(parent)
+        if failed { requests[p].branchFailed = true }
+        requests[p].pendingBranches -= 1
+        guard requests[p].pendingBranches == 0 else { return }
+        if requests[p].branchFailed && !requests[p].killed {
+            releaseHeld(slot: parent)
+            finish(slot: parent, failed: true)
+            return
+        }
+        guard case let .fork(_, _, next) = steps[Int(requests[p].step)] else {
+            preconditionFailure("a branch joined a request that is not at a fork")
+        }
+        // A killed request ends at its next step, which `execute` sees first.
+        if !requests[p].killed { requests[p].step = Int32(next) }
+        execute(slot: parent)
     }
 
     /// A request's time at an FCFS CPU or a delay centre is over.
@@ -555,12 +628,19 @@ struct Request {
     var killed = false
     /// Which attempt this is (0: the first; a retry is a new request).
     var attempt: UInt8 = 0
+    /// A branch of this request's fork failed: it fails when the last one joins.
+    var branchFailed = false
     /// 1 + the cache whose fill for `key` it leads (coalescing), 0 when none.
     var leads: Int16 = 0
+    /// Branches of its fork that have not joined yet.
+    var pendingBranches: Int16 = 0
     /// The step its program started at (a retry starts there again).
     var entry: Int32
     /// The next request waiting for the same fill (coalescing), -1 at the end.
     var nextWaiter: Int32 = -1
+    /// For a branch of a fork, the slot of the request that forked it; -1 otherwise. (The
+    /// fields are ordered to fill the padding: a request stays 72 bytes.)
+    var branchOf: Int32 = -1
     /// When the first attempt arrived: latency is measured from here.
     var start: Double
     /// When it arrived at its current resource.

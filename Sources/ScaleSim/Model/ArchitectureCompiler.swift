@@ -76,9 +76,15 @@ struct StageCompiler {
     var network = 0, lbDelay: Int?, apiRouter = 0, apiCPU = 0, apiWorkers = 0, apiLink = 0
     var dbCPU = 0, dbConnections = 0, dbNetwork = 0
     var replicaRouter: Int?, replicaCPU = 0, replicaConnections = 0
+    /// On a sharded database: the shard of a request's key, and the fan-out's shards.
+    var shardRouter: Int?, fanOutRouter: Int?
     var cache: Int?, cacheDelay = 0
-    /// Without a cache, where reads draw their key when a hot key costs more to fetch.
+    /// Without a cache, where reads draw their key when a hot key costs more to fetch or the
+    /// database is sharded.
     var keySource: Int?
+    /// On a sharded database, where a request that reads no cache key draws its user (the
+    /// one who sends it: every user alike), whose shard its queries go to.
+    var requesterKeys: Int?
     var webRouter: Int?, webCPU = 0
     var storageDelay: Int?, storageLink = 0
     var edges: [Int] = [], edgeDelay = 0, originDelay = 0
@@ -124,23 +130,36 @@ struct StageCompiler {
         apiRouter = a.router("api", policy: stage.loadBalancer.map { Model.Router.Policy(rawValue: $0.policy.rawValue)! } ?? .roundRobin,
                              instances: n, slot: 0, healthCheck: stage.loadBalancer?.healthCheck.map(Self.healthCheck),
                              autoscaling: stage.api.autoscaling.map { Self.autoscaling($0, initial: stage.api.instances) })
+        let primaries = stage.database.primaries
         if let host = stage.host {
             // One machine: the API and the database share its cores.
             apiCPU = a.cpus("host.cpu", cores: host.cores)
             dbCPU = apiCPU
         } else {
             apiCPU = a.cpus("api.cpu", count: n, cores: stage.api.coresPerInstance)
-            dbCPU = a.cpus("db.primary.cpu", cores: stage.database.cores)
+            dbCPU = a.cpus("db.primary.cpu", count: primaries, cores: stage.database.cores)
         }
         apiWorkers = a.pools("api.workers", count: n, capacity: stage.api.workersPerInstance, queueLimit: stage.api.backlog)
         apiLink = a.cpus("api.network", count: n, cores: 1)
-        dbConnections = a.pools("db.primary.connections", capacity: stage.database.connections)
+        dbConnections = a.pools("db.primary.connections", count: primaries, capacity: stage.database.connections)
         dbNetwork = a.delays("db.network")
+        if let shards = stage.database.shards {
+            // Slot 2: a request is at most at one shard at a time (by key, or a fan-out's branch).
+            shardRouter = a.router("shards", policy: .roundRobin, instances: shards.count, slot: 2,
+                                   keyPlacement: Model.KeyPlacement(method: shards.placement == .hash ? .hash : .range,
+                                                                    users: min(users, Self.maximumUserKeys),
+                                                                    hotKeys: workload.hotKeys.count))
+            if workload.classes.contains(where: { $0.dbReads > 0 && $0.shardFanOut != .shards(1) }) {
+                fanOutRouter = a.router("shard fan-out", policy: .random, instances: shards.count, slot: 2)
+            }
+        }
         if let r = stage.replicas, r.count > 0 {
-            replicaRouter = a.router("replicas", policy: .roundRobin, instances: r.count, slot: 1,
+            // On a sharded database shard s has replicas s × count ..< (s + 1) × count.
+            let count = primaries * r.count
+            replicaRouter = a.router("replicas", policy: .roundRobin, instances: count, slot: 1,
                                      healthCheck: r.healthCheck.map(Self.healthCheck))
-            replicaCPU = a.cpus("db.replica.cpu", count: r.count, cores: r.coresEach)
-            replicaConnections = a.pools("db.replica.connections", count: r.count, capacity: r.connectionsEach)
+            replicaCPU = a.cpus("db.replica.cpu", count: count, cores: r.coresEach)
+            replicaConnections = a.pools("db.replica.connections", count: count, capacity: r.connectionsEach)
         }
         // Caches start warm (in their steady state at the stage's lookup rate): the run
         // measures the system in service, not one just switched on.
@@ -150,12 +169,18 @@ struct StageCompiler {
             Model.FlashCrowd(key: i, share: workload.hotKeys[i].share, from: workload.hotKeys[i].from!,
                              until: workload.hotKeys[i].until)
         }
-        if stage.cache == nil, workload.hotKeys.contains(where: { $0.queryCpu != nil }) {
-            // No cache, but a key that costs more to fetch: reads draw their key (nothing is
-            // looked up) so the costly one takes its own query.
+        if stage.cache == nil, workload.hotKeys.contains(where: { $0.queryCpu != nil })
+            || (stage.cache == nil && shardRouter != nil && workload.classes.contains { $0.cacheKey != .none }) {
+            // No cache, but a key that costs more to fetch or a shard to find: reads draw
+            // their key (nothing is looked up) so the costly one takes its own query.
             keySource = a.cache(.init(name: "user keys (no cache)", keys: min(users, Self.maximumUserKeys) + workload.hotKeys.count,
                                       zipf: workload.userKeys.zipf, ttl: 0, capacity: nil, streamName: "cache:keys",
                                       hotShares: workload.hotKeys.map { $0.from == nil ? $0.share : 0 }, flash: flash))
+        }
+        if shardRouter != nil, workload.classes.contains(where: { $0.cacheKey == .none && Self.queriesByKey($0) }) {
+            requesterKeys = a.cache(.init(name: "user keys (requesters)", keys: min(users, Self.maximumUserKeys) + workload.hotKeys.count,
+                                          zipf: 0, ttl: 0, capacity: nil, streamName: "shard keys:requesters",
+                                          hotShares: workload.hotKeys.map { _ in 0 }))
         }
         if let c = stage.cache {
             let readers = workload.classes.filter { $0.cacheKey != .none }.reduce(0) { $0 + $1.share }
@@ -202,15 +227,25 @@ struct StageCompiler {
             }
         }
         a.route(apiRouter, over: apiComponents)
-        if let replicaRouter, let r = stage.replicas {
-            replicaComponents = (0..<r.count).map { j in
-                a.component(.init(name: ModelAssembler.instanceName("replica", j, r.count), cpus: [replicaCPU + j],
+        if let replicaRouter {
+            let count = a.model.routers[replicaRouter].instances
+            replicaComponents = (0..<count).map { j in
+                a.component(.init(name: ModelAssembler.instanceName("replica", j, count), cpus: [replicaCPU + j],
                                   pools: [replicaConnections + j]))
             }
             a.route(replicaRouter, over: replicaComponents)
         }
         if stage.host == nil {
-            databaseComponent = a.component(.init(name: "database", cpus: [dbCPU], pools: [dbConnections]))
+            // On a sharded database, each shard's primary fails on its own; a `database` fault
+            // takes down the first.
+            let primaries = stage.database.primaries
+            let components = (0..<primaries).map { s in
+                a.component(.init(name: ModelAssembler.instanceName("database", s, primaries), cpus: [dbCPU + s],
+                                  pools: [dbConnections + s]))
+            }
+            databaseComponent = components[0]
+            if let shardRouter { a.route(shardRouter, over: components) }
+            if let fanOutRouter { a.route(fanOutRouter, over: components) }
         }
         if let cache, let c = stage.cache {
             cacheComponents = (0..<c.nodes).map { j in
@@ -323,6 +358,7 @@ struct StageCompiler {
         a.emit(.route(router: apiRouter))
         a.emit(.acquire(pool: apiWorkers, on: apiRouter))
         a.use(.cpu(apiCPU), c.apiCpu, stream: "\(prefix):api cpu", on: apiRouter)
+        if let requesterKeys, c.cacheKey == .none, Self.queriesByKey(c) { a.emit(.drawKey(cache: requesterKeys)) }
 
         let afterReads = a.newLabel()
         if c.cacheKey != .none, let cache, let cacheConfig = stage.cache {
@@ -345,7 +381,13 @@ struct StageCompiler {
         }
         a.place(afterReads)
         for _ in 0..<c.dbWrites {
-            emitQuery(cpu: dbCPU, connections: dbConnections, on: nil, c.writeCpu, stream: "\(prefix):write cpu")
+            if let shardRouter {
+                a.emit(.routeByKey(router: shardRouter))
+                emitQuery(cpu: dbCPU, connections: dbConnections, on: shardRouter, c.writeCpu, stream: "\(prefix):write cpu")
+                a.emit(.leave(router: shardRouter))
+            } else {
+                emitQuery(cpu: dbCPU, connections: dbConnections, on: nil, c.writeCpu, stream: "\(prefix):write cpu")
+            }
         }
         a.use(.cpu(apiLink), Self.transfer(bytesThroughAPI, stage.api.networkBandwidth), stream: "const", on: apiRouter)
         a.emit(.release(pool: apiWorkers, on: apiRouter))
@@ -370,18 +412,56 @@ struct StageCompiler {
         }
     }
 
-    mutating func emitReads(_ c: ArchitectureScenario.RequestClass, prefix: String) {
-        for _ in 0..<c.dbReads { emitRead(c.queryCpu, stream: "\(prefix):query cpu") }
+    /// Whether a class's queries go to the shard of a key: its writes, and its reads unless
+    /// they fan out.
+    static func queriesByKey(_ c: ArchitectureScenario.RequestClass) -> Bool {
+        c.dbWrites > 0 || (c.dbReads > 0 && c.shardFanOut == .shards(1))
     }
 
-    /// One SELECT: on a replica when there are replicas, else on the primary.
+    mutating func emitReads(_ c: ArchitectureScenario.RequestClass, prefix: String) {
+        guard let fanOutRouter, let shards = stage.database.shards, c.shardFanOut != .shards(1), c.dbReads > 0 else {
+            for _ in 0..<c.dbReads { emitRead(c.queryCpu, stream: "\(prefix):query cpu") }
+            return
+        }
+        // A fan-out: the reads run on each of several shards at once, and the request waits
+        // for the slowest.
+        let branches: Int
+        switch c.shardFanOut {
+        case .all: branches = shards.count
+        case .shards(let k): branches = min(k, shards.count)
+        }
+        let joined = a.newLabel()
+        a.fork(router: fanOutRouter, branches: branches, then: joined)
+        for _ in 0..<c.dbReads { emitShardRead(of: fanOutRouter, c.queryCpu, stream: "\(prefix):query cpu") }
+        a.emit(.leave(router: fanOutRouter))
+        a.emit(.join)
+        a.place(joined)
+    }
+
+    /// One SELECT: on a replica when there are replicas, else on the primary; on a sharded
+    /// database, those of the shard of the request's key.
     mutating func emitRead(_ work: Distribution?, stream: String) {
-        if let replicaRouter {
+        if let shardRouter {
+            a.emit(.routeByKey(router: shardRouter))
+            emitShardRead(of: shardRouter, work, stream: stream)
+            a.emit(.leave(router: shardRouter))
+        } else if let replicaRouter {
             a.emit(.route(router: replicaRouter))
             emitQuery(cpu: replicaCPU, connections: replicaConnections, on: replicaRouter, work, stream: stream)
             a.emit(.leave(router: replicaRouter))
         } else {
             emitQuery(cpu: dbCPU, connections: dbConnections, on: nil, work, stream: stream)
+        }
+    }
+
+    /// One SELECT on the shard that `router` chose: on one of its replicas, else its primary.
+    mutating func emitShardRead(of router: Int, _ work: Distribution?, stream: String) {
+        if let replicaRouter {
+            a.emit(.routeWithin(router: replicaRouter, group: router))
+            emitQuery(cpu: replicaCPU, connections: replicaConnections, on: replicaRouter, work, stream: stream)
+            a.emit(.leave(router: replicaRouter))
+        } else {
+            emitQuery(cpu: dbCPU, connections: dbConnections, on: router, work, stream: stream)
         }
     }
 

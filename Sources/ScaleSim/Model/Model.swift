@@ -160,9 +160,60 @@ public struct Model: Sendable {
         public var autoscaling: Autoscaling?
         /// Instances in service at the start: all of them, or the autoscaler's initial count.
         public var serving: Int { autoscaling?.initial ?? instances }
+        /// How a `routeByKey` step places a request's key on an instance (a database shard);
+        /// nil for a router that never routes by key.
+        public var keyPlacement: KeyPlacement?
         public init(name: String, policy: Policy, instances: Int, streamName: String, slot: Int = 0) {
             self.name = name; self.policy = policy; self.instances = instances; self.streamName = streamName
             self.slot = slot
+        }
+    }
+
+    /// Where a key lives among `n` instances (the shards of a database).
+    ///
+    /// Keys are those of a `Cache`'s popularity: `hotKeys` hot keys first, then the users in
+    /// order of popularity. A key is a user id: hot key i is user i (a celebrity is among the
+    /// most followed users), and key `hotKeys + r` is user r. `hash` spreads user ids by a
+    /// fixed integer hash (splitmix64's finalizer), as consistent or modulo hashing on an id
+    /// does; `range` gives instance s the ids `s × users / n ..< (s + 1) × users / n`. Ids are
+    /// numbered by popularity (the first users are the most followed, as on a site whose
+    /// early accounts gathered the most followers), so range placement puts the popular users
+    /// on the first shard: the hot range that range partitioning is known for.
+    public struct KeyPlacement: Sendable, Hashable {
+        public enum Method: String, Sendable, Hashable, CaseIterable { case hash, range }
+        public var method: Method
+        /// Users in the key space (the keys after the hot ones).
+        public var users: Int
+        public var hotKeys: Int
+        public init(method: Method, users: Int, hotKeys: Int) {
+            self.method = method; self.users = max(1, users); self.hotKeys = hotKeys
+        }
+
+        /// The instance (of `n`) that holds `key`.
+        @inline(__always)
+        public func instance(key: Int, of n: Int) -> Int {
+            let user = key < hotKeys ? key : key - hotKeys
+            switch method {
+            case .hash: return Int(Self.mix(UInt64(truncatingIfNeeded: user)) % UInt64(n))
+            case .range: return min(n - 1, Int(UInt64(user) * UInt64(n) / UInt64(users)))
+            }
+        }
+
+        /// splitmix64's finalizer: a bijection of 64-bit integers that spreads neighbours apart.
+        @inline(__always)
+        static func mix(_ x: UInt64) -> UInt64 {
+            var z = x &+ 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+
+        /// The share of lookups of `cache` that land on each of `n` instances: the sum of
+        /// the probabilities of the keys each one holds (O(keys), once per compile).
+        public func shares(of cache: Cache, instances n: Int) -> [Double] {
+            var shares = [Double](repeating: 0, count: n)
+            for (key, p) in cache.keyProbabilities.enumerated() { shares[instance(key: key, of: n)] += p }
+            return shares
         }
     }
 
@@ -218,6 +269,23 @@ public struct Model: Sendable {
         case jump(to: Int)
         /// The request fails (an injected error: a flaky dependency, a bug).
         case fail
+        /// Choose the instance of `routers[router]` that holds the request's key (by its
+        /// `keyPlacement`); it stays chosen until `leave`. The request has drawn a key.
+        case routeByKey(router: Int)
+        /// Choose one of the instances of `routers[router]` that belong to the instance `group`
+        /// chose: instance `g` of `group` owns instances `g × m ..< (g + 1) × m` of `router`
+        /// (m = its instances over `group`'s), taken round robin among those in rotation (a
+        /// shard's read replicas).
+        case routeWithin(router: Int, group: Int)
+        /// Fork-join: start `branches` branches, each a request that runs from the next step
+        /// to a `join` on its own instance of `routers[router]` (distinct instances, from a
+        /// random one on; every instance when `branches` is their number), holding that
+        /// router's choice as a `route` would. The request waits until every branch has
+        /// joined, then continues at step `next`; it fails when any branch failed. A branch has
+        /// no client: its latency and errors are its request's (a scatter-gather query).
+        case fork(router: Int, branches: Int, next: Int)
+        /// A branch of a `fork` ends here.
+        case join
         /// Jump to `to` when the request drew key `key` from `caches[cache]`; otherwise go on.
         /// A hot key can cost more to fetch than the others (a celebrity's follower count).
         case ifKey(cache: Int, key: Int, to: Int)

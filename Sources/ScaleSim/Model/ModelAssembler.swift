@@ -13,7 +13,7 @@ struct ModelAssembler {
     /// A place in a program, placed once with `place(_:)`.
     struct Label: Hashable { fileprivate let id: Int }
 
-    private enum JumpField { case jump, hit, miss, key }
+    private enum JumpField { case jump, hit, miss, key, next }
 
     init(name: String) { model = Model(name: name) }
 
@@ -55,10 +55,12 @@ struct ModelAssembler {
     }
 
     mutating func router(_ name: String, policy: Model.Router.Policy, instances: Int, slot: Int,
-                         healthCheck: Model.HealthCheck? = nil, autoscaling: Model.Autoscaling? = nil) -> Int {
+                         healthCheck: Model.HealthCheck? = nil, autoscaling: Model.Autoscaling? = nil,
+                         keyPlacement: Model.KeyPlacement? = nil) -> Int {
         var router = Model.Router(name: name, policy: policy, instances: instances, streamName: "router:\(name)", slot: slot)
         router.healthCheck = healthCheck
         router.autoscaling = autoscaling
+        router.keyPlacement = keyPlacement
         model.routers.append(router)
         return model.routers.count - 1
     }
@@ -134,6 +136,13 @@ struct ModelAssembler {
         emit(.ifKey(cache: cache, key: key, to: -1))
     }
 
+    /// A fork of `branches` branches over `router`'s instances (see `Model.Step.fork`): the
+    /// branch's steps follow, up to a `join`; the request continues at `then`.
+    mutating func fork(router: Int, branches: Int, then label: Label) {
+        pending.append((here, label, .next))
+        emit(.fork(router: router, branches: branches, next: -1))
+    }
+
     /// Resolves every jump to its label and returns the model.
     mutating func finish() -> Model {
         for (step, label, field) in pending {
@@ -143,6 +152,7 @@ struct ModelAssembler {
             case let (.lookup(cache, _, miss), .hit): model.steps[step] = .lookup(cache: cache, hit: target, miss: miss)
             case let (.lookup(cache, hit, _), .miss): model.steps[step] = .lookup(cache: cache, hit: hit, miss: target)
             case let (.ifKey(cache, key, _), .key): model.steps[step] = .ifKey(cache: cache, key: key, to: target)
+            case let (.fork(router, branches, _), .next): model.steps[step] = .fork(router: router, branches: branches, next: target)
             default: preconditionFailure("label on a step that does not jump")
             }
         }

@@ -39,7 +39,7 @@ struct ArchitectureDecoder {
     static let sloKeys = ["p99", "errorRate"]
     static let workloadKeys = ["users", "activeShare", "requestsPerActiveUserPerMinute", "thinkTime", "userKeys", "images",
                                "hotKeys", "regions", "classes", "profile", "notes"]
-    static let classKeys = ["name", "share", "kind", "apiCpu", "cacheKey", "dbReads", "queryCpu", "dbWrites",
+    static let classKeys = ["name", "share", "kind", "apiCpu", "cacheKey", "dbReads", "queryCpu", "dbWrites", "shardFanOut",
                             "writeCpu", "requestBytes", "responseBytes", "timeout", "retries", "notes"]
     static let regionKeys = ["name", "share", "latencyToDataCentre", "latencyToEdge", "notes"]
     static let hotKeyKeys = ["name", "share", "from", "until", "queryCpu", "notes"]
@@ -239,6 +239,11 @@ struct ArchitectureDecoder {
             $0.time(NumberRule.positive.limited(to: Scenario.maximumSeconds))
         }
         let retries = object.optional("retries").map(readRetries)
+        let fanOut = object.optional("shardFanOut", default: RequestClass.ShardFanOut.shards(1)) { reader in
+            if case .string("all") = reader.value { return .all }
+            if case .string = reader.value { reader.reportExpected(#"a whole number >= 1 or "all""#); return nil }
+            return reader.wholeNumber(minimum: 1, maximum: StageDecoder.maximumShards).map(RequestClass.ShardFanOut.shards)
+        }
 
         func needsBytes(_ key: String, _ bytes: Double?, _ what: String) {
             guard bytes == 0 else { return }
@@ -258,12 +263,12 @@ struct ArchitectureDecoder {
         }
 
         guard let name, let share, let kind, let apiCpu, let cacheKey, let dbReads, let dbWrites,
-              let queryCpu, let writeCpu, let requestBytes, let responseBytes, let timeout else { return nil }
+              let queryCpu, let writeCpu, let requestBytes, let responseBytes, let timeout, let fanOut else { return nil }
         if let retries, retries == nil { return nil }
         return RequestClass(name: name, share: share, kind: kind, apiCpu: apiCpu, cacheKey: cacheKey,
                             dbReads: dbReads, queryCpu: queryCpu, dbWrites: dbWrites, writeCpu: writeCpu,
                             requestBytes: requestBytes, responseBytes: responseBytes, timeout: timeout,
-                            retries: retries ?? nil, notes: object.notes())
+                            retries: retries ?? nil, notes: object.notes(), shardFanOut: fanOut)
     }
 
     /// `queryCpu` / `writeCpu`: required when `count > 0`, otherwise optional and kept as

@@ -174,6 +174,8 @@ enum ArchitectureSchema {
                 "responseBytes": ref("bytes", "Bytes the client receives (default 0; required for image and static_asset)."),
                 "timeout": ref("time", "The client gives up after this long and counts an error (default 30 s)."),
                 "retries": ref("retries", "How the client retries a failed request: an error or its own timeout (default: it does not)."),
+                "shardFanOut": ["description": .string("On a sharded database, how many shards the dbReads go to at once, waiting for the slowest (a feed gathering posts from many shards): a whole number, or \"all\" (default 1: the shard of the request's key)."),
+                                "anyOf": [["type": "integer", "minimum": 1, "maximum": .number(Double(StageDecoder.maximumShards))], ["const": "all"]]],
                 "notes": ref("notes"),
             ], required: ["name", "share", "kind", "apiCpu"]),
             "profile": profile,
@@ -252,10 +254,17 @@ enum ArchitectureSchema {
                 "cores": integer(1, "CPU cores (required without a host; not allowed with one)."),
                 "connections": integer(1, "Most connections at once; a query holds one (default 100)."),
                 "latencyFromApi": ref("time", "One-way latency from an API instance (default 0.25 ms; not allowed with a host)."),
-                "costPerHour": cost("Cost per hour (default 0)."),
+                "costPerHour": cost("Cost per hour, per shard when sharded (default 0)."),
+                "shards": ref("shards", "Split the data over shards by user id, each with its own primary, connections and replicas (default: one database)."),
                 "notes": ref("notes"),
             ]),
-            "replicas": object("Read replicas: SELECTs are spread over them, writes stay on the primary.", [
+            "shards": object("Shards of the database: each holds the users its placement gives it.", [
+                "count": integer(1, "Number of shards (required; at most \(StageDecoder.maximumShards))."),
+                "placement": choice(ArchitectureScenario.Stage.Shards.Placement.allCases.map(\.rawValue),
+                                    "hash: a hash of the user id (default); range: ranges of user ids, numbered by popularity, so the first shard holds the most followed users."),
+                "notes": ref("notes"),
+            ], required: ["count"]),
+            "replicas": object("Read replicas: SELECTs are spread over them, writes stay on the primary (per shard when the database is sharded).", [
                 "count": integer(1, "Number of replicas (required)."),
                 "coresEach": integer(1, "CPU cores of each (default: the primary's)."),
                 "connectionsEach": integer(1, "Connections of each (default: the primary's)."),

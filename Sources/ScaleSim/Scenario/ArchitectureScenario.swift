@@ -143,6 +143,17 @@ extension ArchitectureScenario {
         /// How the client retries a failed request (nil: it does not).
         public var retries: Retries?
         public var notes: String?
+        /// On a sharded database, how many shards the `dbReads` go to at once (a feed that
+        /// gathers the posts of the users one follows, who live on many shards): `.shards(1)`
+        /// reads the shard of the request's key; more fan out and wait for the slowest
+        /// (fork-join). Ignored without shards.
+        public var shardFanOut: ShardFanOut = .shards(1)
+
+        public enum ShardFanOut: Sendable, Hashable {
+            case shards(Int)
+            /// Every shard.
+            case all
+        }
 
         /// Where a class's requests go.
         public enum Kind: String, Sendable, Hashable, CaseIterable {
@@ -266,11 +277,37 @@ extension ArchitectureScenario {
             public var sharesApiHost: Bool
             /// One-way network latency between an API instance and the database, seconds (0 when shared).
             public var latencyFromApi: Double
+            /// Per shard (or for the one database when unsharded).
             public var costPerHour: Double
             public var notes: String?
+            /// When set, the data is split into shards by user id: each shard has a primary with
+            /// `cores` and `connections` (and `costPerHour`), and `Stage.replicas` replicas of
+            /// its own. A request's reads and writes go to the shard of its key (the user it
+            /// reads, or the user who sends it); see `RequestClass.shardFanOut`.
+            public var shards: Shards? = nil
+
+            /// The number of primaries: the shards, or 1.
+            public var primaries: Int { shards?.count ?? 1 }
         }
 
-        /// Read replicas: SELECTs are spread over them, writes stay on the primary.
+        /// How a database is split (`Database.shards`).
+        public struct Shards: Sendable, Hashable {
+            public var count: Int
+            public var placement: Placement
+            public var notes: String?
+
+            /// Which shard holds a user (see `Model.KeyPlacement`).
+            public enum Placement: String, Sendable, Hashable, CaseIterable {
+                /// A hash of the user id, modulo the shards.
+                case hash
+                /// Ranges of user ids; ids are numbered by popularity, so the first shard holds the
+                /// most followed users.
+                case range
+            }
+        }
+
+        /// Read replicas: SELECTs are spread over them, writes stay on the primary. On a sharded
+        /// database every shard has `count` replicas of its own.
         public struct Replicas: Sendable, Hashable {
             public var count: Int
             public var coresEach: Int
@@ -341,8 +378,8 @@ extension ArchitectureScenario {
             add("api", Double(api.instances) * api.costPerInstancePerHour)
             add("loadBalancer", loadBalancer?.costPerHour)
             add("webHosts", webHosts.map { Double($0.instances) * $0.costPerInstancePerHour })
-            add("database", database.costPerHour)
-            add("replicas", replicas.map { Double($0.count) * $0.costPerReplicaPerHour })
+            add("database", Double(database.primaries) * database.costPerHour)
+            add("replicas", replicas.map { Double(database.primaries * $0.count) * $0.costPerReplicaPerHour })
             add("cache", cache.map { Double($0.nodes) * $0.costPerNodePerHour })
             add("objectStorage", objectStorage?.costPerHour)
             add("cdn", cdn?.costPerHour)

@@ -177,7 +177,7 @@ struct StageDecoder {
 
     func readDatabase(_ reader: JSONReader, onHost: Bool, hostCores: Int?) -> Stage.Database? {
         let hostNote = #"not allowed while the stage has a "host": the database runs on it (remove the host with "host": null to give the database its own)"#
-        let hostOnly = ["cores", "latencyFromApi"]
+        let hostOnly = ["cores", "latencyFromApi", "shards"]
         guard let object = reader.object(
             allowedKeys: ["connections", "costPerHour", "notes"] + (onHost ? [] : hostOnly),
             misplacedKeys: onHost ? Dictionary(uniqueKeysWithValues: hostOnly.map { ($0, hostNote) }) : [:]) else { return nil }
@@ -186,9 +186,24 @@ struct StageDecoder {
         let connections = object.count("connections", default: Self.defaultConnections, minimum: 1, maximum: Self.maximumCount)
         let latency = onHost ? 0 : object.optional("latencyFromApi", default: Self.defaultHopLatency) { $0.time(time) }
         let cost = object.cost("costPerHour")
+        let shards = onHost ? nil : object.optional("shards").map(readShards)
         guard let cores, let connections, let latency, let cost else { return nil }
+        if let shards, shards == nil { return nil }
         return Stage.Database(cores: cores, connections: connections, sharesApiHost: onHost, latencyFromApi: latency,
-                              costPerHour: cost, notes: object.notes())
+                              costPerHour: cost, notes: object.notes(), shards: shards ?? nil)
+    }
+
+    /// Most shards: a fork waits for at most this many branches.
+    static let maximumShards = 1_024
+
+    func readShards(_ reader: JSONReader) -> Stage.Shards? {
+        guard let object = reader.object(allowedKeys: ["count", "placement", "notes"]) else { return nil }
+        let count = object.required("count", note: "(the number of shards)")?.wholeNumber(minimum: 1, maximum: Self.maximumShards)
+        let placement = object.optional("placement", default: Stage.Shards.Placement.hash.rawValue) {
+            $0.choice(Stage.Shards.Placement.allCases.map(\.rawValue))
+        }.flatMap(Stage.Shards.Placement.init(rawValue:))
+        guard let count, let placement else { return nil }
+        return Stage.Shards(count: count, placement: placement, notes: object.notes())
     }
 
     func readReplicas(_ reader: JSONReader, database: Stage.Database?) -> Stage.Replicas? {
