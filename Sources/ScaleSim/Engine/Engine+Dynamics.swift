@@ -280,6 +280,11 @@ extension Engine {
             }
         case .requestsPerInstance:
             load = Double(routers[r].picksSinceEvaluation) / span
+        case .inFlightPerInstance:
+            // The requests in flight now on every instance (those on an instance being scaled
+            // in still count: they finish there). For long-lived connections, which change
+            // slowly, the count now stands for the interval's mean.
+            load = Double(routers[r].active.reduce(0) { $0 + Int($1) })
         }
         // Instances running or on their way count as capacity (no double launches).
         let current = (0..<router.instances).filter { d.running[$0] || d.provisioning[$0] }.count

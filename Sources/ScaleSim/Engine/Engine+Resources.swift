@@ -205,6 +205,7 @@ extension Engine {
         if pools[index].inUse < pools[index].capacity && pools[index].waiting.isEmpty {
             pools[index].inUse += 1
             pools[index].stats.acquisitions += 1
+            pools[index].stats.maximumInUse = max(pools[index].stats.maximumInUse, pools[index].inUse)
             return .acquired
         }
         if pools[index].down { return .refused }

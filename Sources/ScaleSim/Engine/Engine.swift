@@ -563,7 +563,7 @@ struct Engine {
         for i in classes.indices { classes[i] = .init() }
         for i in cpus.indices { cpus[i].stats = .init() }
         for i in delays.indices { delays[i].stats = .init() }
-        for i in pools.indices { pools[i].stats = .init() }
+        for i in pools.indices { pools[i].stats = .init(maximumInUse: pools[i].inUse) }
         for i in caches.indices { caches[i].stats = .init() }
         for i in routers.indices { routers[i].restartStatistics() }
         windows.rebase(windowTotals(at: now))

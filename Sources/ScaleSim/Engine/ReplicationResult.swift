@@ -140,6 +140,8 @@ public struct ReplicationResult: Sendable {
         public var sumWait: Double = 0
         public var inUseArea: Double = 0
         public var queueArea: Double = 0
+        /// The most units in use at once (from the warm-up's end, at least those in use then).
+        public var maximumInUse: Int32 = 0
     }
 
     public struct CacheResult: Sendable {

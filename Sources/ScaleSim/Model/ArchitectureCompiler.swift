@@ -92,10 +92,13 @@ struct StageCompiler {
     // is the database's too).
     var apiComponents: [Int] = [], replicaComponents: [Int] = [], databaseComponent = 0
     var cacheComponents: [Int] = [], edgeComponents: [Int] = [], webComponents: [Int] = []
+    /// The realtime connections' resources (see `ArchitectureCompiler+WebSockets.swift`).
+    var ws = WebSocketLayout()
 
     mutating func compile() -> CompiledStage {
         addResources()
         addComponents()
+        addWebSockets()
         addFaults()
         a.profile(stage.profile.map { Self.rateProfile($0, duration: duration) })
         let rate = workload.requestRate(users: users)
@@ -114,6 +117,7 @@ struct StageCompiler {
                 }
             }
         }
+        emitConnections()
         if let thinkTime = workload.thinkTime {
             a.source(.sessions(size: workload.sessions(users: users),
                                think: a.sampler(thinkTime, stream: "sessions:think"),
@@ -305,7 +309,12 @@ struct StageCompiler {
 
     /// `initial` instances at the start; the bounds widen to take it (see `compile`).
     static func autoscaling(_ s: ArchitectureScenario.Stage.Autoscaling, initial: Int) -> Model.Autoscaling {
-        Model.Autoscaling(metric: s.metric == .cpu ? .cpu : .requestsPerInstance, target: s.target,
+        let metric: Model.Autoscaling.Metric = switch s.metric {
+        case .cpu: .cpu
+        case .requestsPerInstance: .requestsPerInstance
+        case .connections: .inFlightPerInstance
+        }
+        return Model.Autoscaling(metric: metric, target: s.target,
                           minimum: min(s.minimum, initial), maximum: max(s.maximum, initial), initial: initial,
                           interval: s.interval, cooldown: s.cooldown, provisioningDelay: s.provisioningDelay)
     }

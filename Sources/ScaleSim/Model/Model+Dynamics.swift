@@ -159,6 +159,9 @@ extension Model {
             case cpu
             /// Requests per second per instance in service.
             case requestsPerInstance = "requests_per_instance"
+            /// Requests in flight (for websockets: connections open) per instance in service,
+            /// counted at each decision.
+            case inFlightPerInstance = "connections"
         }
         public var metric: Metric
         public var target: Double

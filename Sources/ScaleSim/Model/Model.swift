@@ -38,6 +38,10 @@ public struct Model: Sendable {
         public var timeout: Double?
         /// How a client retries a failed request (nil: it does not).
         public var retry: RetryPolicy?
+        /// Not a request but a long-lived connection (a websocket): its "latency" is its
+        /// lifetime, so reports leave it out of the latency, throughput, errors, SLO and
+        /// capacity of requests and show it apart. The engine runs it as any other class.
+        public var background = false
         public init(name: String, timeout: Double? = nil, retry: RetryPolicy? = nil) {
             self.name = name; self.timeout = timeout; self.retry = retry
         }

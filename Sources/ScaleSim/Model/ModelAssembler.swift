@@ -19,8 +19,11 @@ struct ModelAssembler {
 
     // MARK: Resources
 
-    mutating func requestClass(_ name: String, timeout: Double?, retry: Model.RetryPolicy? = nil) -> Int {
-        model.classes.append(.init(name: name, timeout: timeout, retry: retry))
+    mutating func requestClass(_ name: String, timeout: Double?, retry: Model.RetryPolicy? = nil,
+                               background: Bool = false) -> Int {
+        var requestClass = Model.RequestClass(name: name, timeout: timeout, retry: retry)
+        requestClass.background = background
+        model.classes.append(requestClass)
         return model.classes.count - 1
     }
 

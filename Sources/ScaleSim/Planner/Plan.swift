@@ -268,7 +268,7 @@ struct PlanSearch {
         guard let analytic else { return nil }
         var s = scenario
         s.stages[request.stage] = stage
-        let model = s.compile(stage: request.stage, users: request.designUsers).model
+        let model = s.compile(stage: request.stage, users: request.designUsers).model.requestsOnly
         let limit = ModelAnalytic.solve(model)
         return PlanCandidate(knobs: knobs, stage: stage, costPerHour: stage.costPerHour, p99: analytic.p99,
                              errorRate: analytic.errorRate, bindsNext: limit?.bottleneck?.name(in: model), verified: nil)

@@ -23,7 +23,7 @@ extension ArchitectureScenario {
     /// (every target set, and stability; a stage without targets must only be stable), which
     /// target fails first, and the model's figures.
     public func analyticCheck(stage index: Int, users: Int) -> (passes: Bool, failsOn: String?, model: Model, analytic: ModelAnalytic)? {
-        let model = compile(stage: index, users: users).model
+        let model = compile(stage: index, users: users).model.requestsOnly
         guard let analytic = ModelAnalytic.solve(model, findLimit: false) else { return nil }
         let slo = stages[index].slo
         let failsOn: String?

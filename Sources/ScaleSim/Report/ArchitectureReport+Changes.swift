@@ -13,7 +13,7 @@ extension ArchitectureReport.StageResult {
         func ratio(_ a: UInt64, _ b: UInt64) -> Double { b == 0 ? .nan : Double(a) / Double(b) }
         func perSecond(_ count: UInt64, _ r: ReplicationResult) -> Double { r.measuredTime > 0 ? Double(count) / r.measuredTime : .nan }
         func sum(_ r: ReplicationResult, _ value: (ReplicationResult.ClassResult) -> UInt64) -> UInt64 {
-            r.classes.reduce(0) { $0 + value($1) }
+            r.classes.prefix(classes.count).reduce(0) { $0 + value($1) }
         }
         let changes = TimeSeries.changes(model)
         if model.classes.contains(where: { $0.retry != nil }) {

@@ -22,7 +22,7 @@ extension ArchitectureReport {
     /// misses, and what happened in the first replication. Empty for a stage that does not
     /// change.
     func changeTables(_ s: StageResult) -> [ChangeTable] {
-        var tables: [ChangeTable] = []
+        var tables: [ChangeTable] = s.websockets.map { [$0.table] } ?? []
         let retries = s.retriesPerRequest != nil, failures = s.failureRate != nil
         if retries || failures {
             var header = ["class", "throughput/s", "errors"]

@@ -38,6 +38,7 @@ extension ArchitectureReport {
                 .init("resources", .array(resources)),
             ]
             if !s.routers.isEmpty { members.append(.init("routers", .array(s.routers.map(\.json)))) }
+            if let w = s.websockets { members.append(.init("websockets", w.json)) }
             members += [
                 .init("bottleneck", s.bottleneck.map(JSONValue.string) ?? .null),
                 .init("slo", .object([.init("met", .bool(s.slo.met)),
@@ -163,6 +164,7 @@ extension ArchitectureReport {
         // know to trust its figures (the network table prints the same notes).
         let notes = stages.flatMap { s in
             (Self.overloadNote(s).map { [$0] } ?? []).map { "\(s.name): \($0)" } + s.stoppedEarly.map { "\(s.name): \($0)" }
+                + (s.websockets.map { ["\(s.name): \($0.note)"] } ?? [])
         }
         if !notes.isEmpty { out += "\nnotes:\n" + notes.map { "- \($0)\n" }.joined() }
         if stages.contains(where: { $0.capacity != nil }) {

@@ -37,6 +37,8 @@ public struct ArchitectureReport: Sendable {
         public var timeline: [ReplicationResult.Marker]? = nil
         /// The routers whose instances in service change (autoscaling, health checks, faults).
         public var routers: [RouterFigures] = []
+        /// The realtime connections, when the workload has them (nil otherwise).
+        public var websockets: WebSocketFigures? = nil
     }
 
     /// The instances of a router whose count changes.
@@ -111,7 +113,7 @@ public struct ArchitectureReport: Sendable {
             let results = Simulation.run(compiled.model, seed: scenario.seed, run: scenario.run, jobs: jobs,
                                          limits: limits, control: control, progress: progress)
             var stage = summarize(scenario, index, compiled, results)
-            if let analytic = ModelAnalytic.solve(compiled.model) { stage.attach(analytic, compiled.model) }
+            if let analytic = ModelAnalytic.solve(compiled.model.requestsOnly) { stage.attach(analytic, compiled.model) }
             switch capacity {
             case .none: break
             case .analytic: stage.capacity = scenario.analyticCapacity(stage: index)
@@ -135,12 +137,18 @@ public struct ArchitectureReport: Sendable {
             for (key, p) in percentiles { out[key] = estimate { recorder($0).percentile(p) } }
             return out
         }
+        // The requests' classes: long-lived connections (`background`, compiled after every
+        // request class) are reported apart (`websockets`), not as requests.
+        let requestClasses = model.classes.indices.filter { !model.classes[$0].background }
         func all(_ r: ReplicationResult) -> LatencyRecorder {
             var merged = LatencyRecorder()
-            for c in r.classes { merged.merge(c.latency) }
+            for c in requestClasses { merged.merge(r.classes[c].latency) }
             return merged
         }
-        let classes = model.classes.indices.map { c in
+        func sum(_ r: ReplicationResult, _ value: (ReplicationResult.ClassResult) -> UInt64) -> Double {
+            Double(requestClasses.reduce(0) { $0 + value(r.classes[$1]) })
+        }
+        let classes = requestClasses.map { c in
             ClassResult(name: model.classes[c].name, latency: latencies { $0.classes[c].latency },
                         throughput: estimate { ratio(Double($0.classes[c].completed), $0.measuredTime) },
                         errorRate: estimate { ratio(Double($0.classes[c].errors), Double($0.classes[c].errors + $0.classes[c].completed)) })
@@ -169,7 +177,7 @@ public struct ArchitectureReport: Sendable {
         let bottleneck = resources.filter { $0.utilization?.mean.isFinite == true }.max { rank($0) < rank($1) }?.name
         let latency = latencies(all)
         let errors = estimate { r in
-            let e = Double(r.classes.reduce(0) { $0 + $1.errors }), done = Double(r.classes.reduce(0) { $0 + $1.completed })
+            let e = sum(r, \.errors), done = sum(r, \.completed)
             return ratio(e, e + done)
         }
         var violations: [String] = []
@@ -182,15 +190,14 @@ public struct ArchitectureReport: Sendable {
         var result = StageResult(
             name: stage.name, users: compiled.users, requestRate: compiled.requestRate, costPerHour: stage.costPerHour,
             latency: latency,
-            throughput: estimate { r in ratio(Double(r.classes.reduce(0) { $0 + $1.completed }), r.measuredTime) },
+            throughput: estimate { r in ratio(sum(r, \.completed), r.measuredTime) },
             errorRate: errors,
-            timeoutRate: estimate { r in
-                ratio(Double(r.classes.reduce(0) { $0 + $1.timeouts }), Double(r.classes.reduce(0) { $0 + $1.arrivals }))
-            },
+            timeoutRate: estimate { r in ratio(sum(r, \.timeouts), sum(r, \.arrivals)) },
             classes: classes, resources: resources, bottleneck: bottleneck,
             slo: (violations.isEmpty, violations), events: results.reduce(0) { $0 + $1.events },
             stoppedEarly: results.compactMap(\.numberedStop))
         result.addChanges(scenario.stages[index], model, results, confidence: confidence)
+        result.websockets = WebSocketFigures.measure(scenario, index, compiled, results)
         return result
     }
 }
@@ -209,5 +216,6 @@ extension ArchitectureReport.StageResult {
         for (i, pool) in model.pools.enumerated() { predicted[pool.name] = a.pools[i].utilization }
         for (i, cache) in model.caches.enumerated() { predicted[cache.name] = a.hitRatios[i] }
         for r in resources.indices { resources[r].analytic = predicted[resources[r].name] }
+        websockets?.analyticUtilizations(&resources)
     }
 }

@@ -98,7 +98,7 @@ public struct Sweep: Sendable {
     func summarize(index: Int, compiled: CompiledStage, results: [ReplicationResult]) -> SweepPoint {
         let single = scenario(at: index)
         var result = ArchitectureReport.summarize(single, 0, compiled, results)
-        let analytic = ModelAnalytic.solve(compiled.model)
+        let analytic = ModelAnalytic.solve(compiled.model.requestsOnly)
         if let analytic { result.attach(analytic, compiled.model) }
         // The busiest components: each resource's busiest instance, highest first.
         var busiest: [String: (name: String, utilization: Estimate)] = [:]

@@ -38,7 +38,7 @@ struct ArchitectureDecoder {
     static let topLevelKeys = ["$schema", "kind", "name", "seed", "run", "notes", "slo", "workload", "stages"]
     static let sloKeys = ["p99", "errorRate"]
     static let workloadKeys = ["users", "activeShare", "requestsPerActiveUserPerMinute", "thinkTime", "userKeys", "images",
-                               "hotKeys", "regions", "classes", "profile", "notes"]
+                               "hotKeys", "regions", "classes", "profile", "realtime", "notes"]
     static let classKeys = ["name", "share", "kind", "apiCpu", "cacheKey", "dbReads", "queryCpu", "dbWrites", "shardFanOut",
                             "writeCpu", "requestBytes", "responseBytes", "timeout", "retries", "notes"]
     static let regionKeys = ["name", "share", "latencyToDataCentre", "latencyToEdge", "notes"]
@@ -121,6 +121,7 @@ struct ArchitectureDecoder {
         }
         let classes = object.required("classes")?.array(nonEmpty: true, of: "request class")?.map(readClass)
         let profile = object.optional("profile").map(readProfile)
+        let realtime = object.optional("realtime").map { readRealtime($0, classes: classes) }
 
         if let hotKeys, let list = object.optional("hotKeys") {
             let shares = hotKeys.compactMap { $0?.share }
@@ -147,6 +148,7 @@ struct ArchitectureDecoder {
         guard let users, let activeShare, let perMinute, let userKeys, let images, let hotKeys,
               let regions, let classes else { return nil }
         if let profile, profile == nil { return nil }
+        if let realtime, realtime == nil { return nil }
         let validHotKeys = hotKeys.compactMap { $0 }
         let validRegions = regions.compactMap { $0 }, validClasses = classes.compactMap { $0 }
         guard validHotKeys.count == hotKeys.count, validRegions.count == regions.count,
@@ -154,7 +156,7 @@ struct ArchitectureDecoder {
         return Scenario.Workload(users: users, activeShare: activeShare, requestsPerActiveUserPerMinute: perMinute,
                                  thinkTime: thinkTime, userKeys: userKeys, images: images, hotKeys: validHotKeys,
                                  regions: validRegions, classes: validClasses, profile: profile ?? nil,
-                                 notes: object.notes())
+                                 notes: object.notes(), realtime: realtime ?? nil)
     }
 
     /// The region of a workload that lists none: everyone at the data centre's door.

@@ -72,6 +72,8 @@ extension ArchitectureScenario.Stage {
             case cpu
             /// Requests per second per instance in service (> 0).
             case requestsPerInstance = "requests_per_instance"
+            /// Connections open per instance in service (> 0); websockets only, and their default.
+            case connections
         }
         public var metric: Metric
         /// The value of the metric the count is kept at.

@@ -202,17 +202,28 @@ extension StageDecoder {
 
     /// `api.autoscaling`; `instances` (the API's count at the start, nil when rejected) must
     /// lie within `min...max`, reported at `instancesReader` when the file gives it.
-    func readAutoscaling(_ reader: JSONReader, instances: Int?, instancesReader: JSONReader?) -> Stage.Autoscaling? {
+    /// `component` names the service in messages (`api` or `websockets`); the websockets'
+    /// autoscaling also takes the metric `connections`, its default.
+    func readAutoscaling(_ reader: JSONReader, instances: Int?, instancesReader: JSONReader?,
+                         component: String = "api") -> Stage.Autoscaling? {
         guard let object = reader.object(allowedKeys: Self.autoscalingKeys) else { return nil }
         typealias Metric = Stage.Autoscaling.Metric
-        let metric = object.optional("metric", default: Metric.cpu.rawValue) { $0.choice(Metric.allCases.map(\.rawValue)) }
+        let metrics = component == "api" ? Metric.allCases.filter { $0 != .connections } : Metric.allCases
+        let metric = object.optional("metric", default: (component == "api" ? Metric.cpu : .connections).rawValue) { $0.choice(metrics.map(\.rawValue)) }
             .flatMap(Metric.init(rawValue:))
         // The target's range depends on the metric: not checked against a metric that is wrong.
-        let target = metric == nil ? nil : object.required("target", note: "(the value of the metric to keep: a CPU utilization in (0, 1], or requests per second per instance)")
+        let target = metric == nil ? nil : object.required("target", note: component == "api"
+            ? "(the value of the metric to keep: a CPU utilization in (0, 1], or requests per second per instance)"
+            : "(the value of the metric to keep: connections per instance, a CPU utilization in (0, 1], or requests per second per instance)")
             .flatMap { reader in
-                metric == .requestsPerInstance
-                    ? reader.number(NumberRule.positive.limited(to: 1e9), expected: "requests per second per instance")
-                    : reader.number(NumberRule(minimum: 0, minimumIsExclusive: true, maximum: 1), expected: "a CPU utilization")
+                switch metric {
+                case .requestsPerInstance:
+                    reader.number(NumberRule.positive.limited(to: 1e9), expected: "requests per second per instance")
+                case .connections:
+                    reader.number(NumberRule.positive.limited(to: 1e12), expected: "connections per instance")
+                default:
+                    reader.number(NumberRule(minimum: 0, minimumIsExclusive: true, maximum: 1), expected: "a CPU utilization")
+                }
             }
         let minimum = object.count("min", default: Self.defaultMinimumInstances, minimum: 1, maximum: Self.maximumCount)
         let maximum = object.required("max", note: "(the most instances)")?.wholeNumber(minimum: 1, maximum: Self.maximumCount)
@@ -230,8 +241,8 @@ extension StageDecoder {
                 instancesReader.report("the instances at the start must lie within autoscaling's min...max (\(minimum)...\(maximum)), got \(instances)")
             } else {
                 (object.optional(bound) ?? object.reader).report(instances < minimum
-                    ? "must be at most api.instances (\(instances), the default): the instances at the start lie within min...max"
-                    : "must be at least api.instances (\(instances))")
+                    ? "must be at most \(component).instances (\(instances), the default): the instances at the start lie within min...max"
+                    : "must be at least \(component).instances (\(instances))")
             }
             return nil
         }

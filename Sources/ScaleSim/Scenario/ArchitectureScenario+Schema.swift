@@ -141,6 +141,7 @@ enum ArchitectureSchema {
                 "classes": ["type": "array", "minItems": 1, "items": ref("requestClass"),
                             "description": "The request mix; shares sum to 1."],
                 "profile": ref("profile", "The load over time in every stage that sets no profile of its own (default constant)."),
+                "realtime": ref("realtime", "Users that hold a realtime connection (a websocket) and its messages (default none)."),
                 "notes": ref("notes"),
             ], required: ["users", "activeShare", "classes"], oneOf: ["requestsPerActiveUserPerMinute", "thinkTime"]),
             "hotKey": object("A hot cache key.", [
@@ -199,9 +200,9 @@ enum ArchitectureSchema {
             ]),
             "autoscaling": object("Target tracking of the API's instance count (needs a loadBalancer; not with a host). api.instances is the count at the start, within min...max.", [
                 "metric": choice(ArchitectureScenario.Stage.Autoscaling.Metric.allCases.map(\.rawValue),
-                                 "What is kept at the target (default cpu): the instances' mean CPU utilization, or requests per second per instance."),
+                                 "What is kept at the target (default cpu; websockets: connections): the instances' mean CPU utilization, requests per second per instance, or connections open per instance (websockets only)."),
                 "target": ["type": "number", "exclusiveMinimum": 0,
-                           "description": "The metric's target (required): a utilization in (0, 1] for cpu."],
+                           "description": "The metric's target (required): a utilization in (0, 1] for cpu, requests per second or connections per instance for the others."],
                 "min": integer(1, "Fewest instances (default 1)."),
                 "max": integer(1, "Most instances (required); the API's resources are laid out for them."),
                 "interval": ref("time", "Time between two decisions (default 1 min)."),
@@ -220,6 +221,9 @@ enum ArchitectureSchema {
                 "notes": ref("notes"),
             ], required: ["component", "at", "duration"]),
             "stage": stage,
+            "realtime": realtime,
+            "fanOut": fanOut,
+            "websockets": websockets,
             "host": object("One machine that runs the API and the database, sharing its cores.", [
                 "cores": integer(1, "CPU cores of the machine."),
                 "costPerHour": cost("Cost of the machine per hour (default 0)."),
@@ -315,6 +319,7 @@ enum ArchitectureSchema {
             "cache": component("cache", "A cache."),
             "objectStorage": component("objectStorage", "Object storage."),
             "cdn": component("cdn", "A CDN."),
+            "websockets": component("websockets", "A service of its own for the realtime connections (without it the API instances hold them)."),
             "profile": ["description": "The load over time in this stage (default the workload's; null: constant).",
                         "anyOf": [ref("profile"), ["type": "null"]]],
             "faults": ["type": "array", "items": ref("fault"), "description": "Components that go down during the run (default none)."],

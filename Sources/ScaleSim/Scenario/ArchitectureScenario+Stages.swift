@@ -3,7 +3,7 @@
 struct StageResolver {
     typealias Stage = ArchitectureScenario.Stage
     static let stageKeys = ["name", "extends", "users", "slo", "notes", "host", "api", "loadBalancer",
-                            "webHosts", "database", "replicas", "cache", "objectStorage", "cdn", "profile", "faults"]
+                            "webHosts", "database", "replicas", "cache", "objectStorage", "cdn", "profile", "faults", "websockets"]
     /// Keys a stage never inherits: they describe the stage itself.
     static let ownKeys: Set<String> = ["name", "extends", "notes"]
     /// Keys whose value a stage replaces whole, `null` included: a profile is one shape (a

@@ -60,6 +60,8 @@ extension ArchitectureScenario {
         /// The load over time for every stage that does not set its own (nil: constant).
         public var profile: Profile?
         public var notes: String?
+        /// Users that hold a realtime connection (nil: none); see `Realtime`.
+        public var realtime: Realtime? = nil
 
         /// Requests per second that `users` users send: users × activeShare × per-minute rate / 60.
         /// For a closed workload this is the rate with instant responses, an upper bound: the
@@ -211,6 +213,8 @@ extension ArchitectureScenario {
         public var profile: ArchitectureScenario.Profile?
         /// Faults scheduled during the run, each on a component the stage has.
         public var faults: [Fault] = []
+        /// The service that holds the workload's realtime connections (nil: the API holds them).
+        public var websockets: WebSockets? = nil
 
         /// One machine that runs the API and the database together (the 1-user stage).
         public struct Host: Sendable, Hashable {
@@ -383,6 +387,7 @@ extension ArchitectureScenario {
             add("cache", cache.map { Double($0.nodes) * $0.costPerNodePerHour })
             add("objectStorage", objectStorage?.costPerHour)
             add("cdn", cdn?.costPerHour)
+            add("websockets", websockets.map { Double($0.instances) * $0.costPerInstancePerHour + $0.loadBalancer.costPerHour })
             return costs
         }
 

@@ -46,6 +46,7 @@ struct StageDecoder {
         let cache = object.optional("cache").map(readCache)
         let objectStorage = object.optional("objectStorage").map(readObjectStorage)
         let cdn = object.optional("cdn").map(readCDN)
+        let websockets = object.optional("websockets").map(readWebSockets)
         let profile = readProfile(object)
         let faults = object.optional("faults").map { reader in
             readFaults(reader, targets: FaultTargets(
@@ -74,11 +75,12 @@ struct StageDecoder {
         guard let name, let users, let slo, let api, let database, let profile else { return nil }
         guard let host = unwrap(host), let loadBalancer = unwrap(loadBalancer), let webHosts = unwrap(webHosts),
               let replicas = unwrap(replicas), let cache = unwrap(cache), let objectStorage = unwrap(objectStorage),
-              let cdn = unwrap(cdn), let faults = unwrap(faults) else { return nil }
+              let cdn = unwrap(cdn), let faults = unwrap(faults), let websockets = unwrap(websockets) else { return nil }
         if api.autoscaling != nil, loadBalancer == nil { return nil }
         return Stage(name: name, extends: extends, users: users, slo: slo, notes: object.notes(), host: host,
                      api: api, loadBalancer: loadBalancer, webHosts: webHosts, database: database, replicas: replicas,
-                     cache: cache, objectStorage: objectStorage, cdn: cdn, profile: profile, faults: faults ?? [])
+                     cache: cache, objectStorage: objectStorage, cdn: cdn, profile: profile, faults: faults ?? [],
+                     websockets: websockets)
     }
 
     /// The stage's `profile`: its own, none when it says `null`, else the workload's.
