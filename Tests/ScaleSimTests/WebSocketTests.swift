@@ -22,9 +22,10 @@ private func document(realtime: String, stages: String, users: Int = 2000, seed:
 
 /// A stage with an API of `apiInstances` instances and a websocket service `websockets` (JSON
 /// members, or nil: none).
-private func stage(_ websockets: String?, name: String = "s", api: String = #""instances": 2, "coresPerInstance": 2"#) -> String {
+private func stage(_ websockets: String?, name: String = "s", api: String = #""instances": 2, "coresPerInstance": 2"#,
+                   extra: String = "") -> String {
     let ws = websockets.map { #", "websockets": { \#($0) }"# } ?? ""
-    return #"{ "name": "\#(name)", "api": { \#(api) }, "loadBalancer": {}, "database": { "cores": 2 }\#(ws) }"#
+    return #"{ "name": "\#(name)", "api": { \#(api) }, "loadBalancer": {}, "database": { "cores": 2 }\#(ws)\#(extra) }"#
 }
 
 /// The scenario of `text` (a scenario error is thrown: the test fails with its message).
@@ -237,6 +238,26 @@ private func close(_ e: Estimate, _ value: Double, slack: Double) -> Bool {
         let apiScaling = stage(nil, api: #""instances": 2, "coresPerInstance": 2, "autoscaling": { "metric": "connections", "target": 10, "max": 4 }"#)
         let found = issues(document(realtime: good, stages: "[ \(apiScaling) ]"))
         #expect(found.map(\.path) == ["stages[0].api.autoscaling.metric"], "\(found)")
+    }
+
+    /// A websocket instance that fails takes its open connections with it, and refuses new
+    /// ones while down; a fault names an instance the service has.
+    @Test func aFailedInstanceDropsItsConnections() throws {
+        let seed: UInt64 = 13
+        let realtime = #"{ "connectedShare": 0.2, "connectionDuration": "60s" }"#
+        let fault = #", "faults": [ { "component": "websocket", "instance": 1, "at": 300, "duration": 60 } ]"#
+        let s = try #require(try scenario(document(realtime: realtime, stages: "[ \(stage(#""instances": 2"#, extra: fault)) ]", seed: seed)))
+        #expect(s.stages[0].faults.first?.target == .websocket(instance: 1))
+        let (model, results, result) = run(s)
+        #expect(model.faults.count == 1 && model.components[model.faults[0].component].name == "websockets[1]")
+        let connections = try #require(model.classes.firstIndex { $0.background })
+        for r in results { #expect(r.classes[connections].failures > 0, "seed \(seed)") }
+        #expect(try #require(result.websockets).rejectedShare.mean > 0, "seed \(seed)")
+        let bad = #", "faults": [ { "component": "websocket", "instance": 2, "at": 300, "duration": 60 } ]"#
+        let found = issues(document(realtime: realtime, stages: "[ \(stage(#""instances": 2"#, extra: bad)) ]"))
+        #expect(found.map(\.path) == ["stages[0].faults[0].instance"] && found.first?.message.contains("websocket instances") == true, "\(found)")
+        let none = issues(document(realtime: realtime, stages: "[ \(stage(nil, extra: bad)) ]"))
+        #expect(none.map(\.path) == ["stages[0].faults[0].component"], "\(none)")
     }
 
     @Test func schemaListsEveryKey() {

@@ -281,6 +281,7 @@ struct StageCompiler {
                 component = workload.regions.firstIndex { $0.name == region }
                     .flatMap { edgeComponents.indices.contains($0) ? edgeComponents[$0] : nil }
             case .web(let i): component = webComponents.indices.contains(i) ? webComponents[i] : nil
+            case .websocket(let i): component = ws.components.indices.contains(i) ? ws.components[i] : nil
             }
             if let component { a.fault(.init(component: component, at: fault.at, duration: fault.duration)) }
         }

@@ -106,6 +106,8 @@ extension ArchitectureScenario.Stage {
             case cdn(region: String)
             /// Web host `instance`.
             case web(instance: Int)
+            /// Websocket service instance `instance` (its open connections fail with it).
+            case websocket(instance: Int)
         }
         public var target: Target
         public var at: Double

@@ -268,9 +268,11 @@ extension StageDecoder {
         var cdn: Extent
         /// The workload's regions (nil: the workload is invalid).
         var regions: [String]?
+        /// The websocket service's instances (its autoscaling maximum).
+        var websockets: Extent = .absent
     }
 
-    static let faultComponents = ["api", "replica", "database", "cache", "cdn", "web"]
+    static let faultComponents = ["api", "replica", "database", "cache", "cdn", "web", "websocket"]
 
     /// Reads `faults`: each on a component `targets` has, no two overlapping on one component.
     func readFaults(_ reader: JSONReader, targets: FaultTargets) -> [Stage.Fault]? {
@@ -304,6 +306,7 @@ extension StageDecoder {
         case .cache(let node): return "cache[\(node)]"
         case .cdn(let region): return "cdn.\(region)"
         case .web(let i): return "web[\(i)]"
+        case .websocket(let i): return "websocket[\(i)]"
         }
     }
 
@@ -374,6 +377,9 @@ extension StageDecoder {
         case "web":
             guard exists(count(targets.webHosts, key: "webHosts"), "web hosts") else { return nil }
             target = .web(instance: instance)
+        case "websocket":
+            guard exists(count(targets.websockets, key: "websockets"), "websocket instances") else { return nil }
+            target = .websocket(instance: instance)
         default:
             guard count(targets.cdn, key: "cdn") != nil, let regions = targets.regions,
                   let region = readRegion(object, regions: regions) else { return nil }

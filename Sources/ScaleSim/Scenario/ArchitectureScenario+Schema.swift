@@ -212,8 +212,8 @@ enum ArchitectureSchema {
             ], required: ["target", "max"]),
             "fault": object("A component that goes down for a while.", [
                 "component": choice(StageDecoder.faultComponents,
-                                    "What fails: an API instance, a read replica, the database primary, a cache node, the CDN edge of a region, or a web host. On a stage with a host, api and database are the one machine."),
-                "instance": integer(0, "Which instance (api, replica, web) or cache node (default 0)."),
+                                    "What fails: an API instance, a read replica, the database primary, a cache node, the CDN edge of a region, a web host, or a websocket instance. On a stage with a host, api and database are the one machine."),
+                "instance": integer(0, "Which instance (api, replica, web, websocket) or cache node (default 0)."),
                 "region": string("The region whose CDN edge fails (cdn only; default the workload's only region)."),
                 "at": ref("time", "When it goes down."),
                 "duration": ["description": "How long it stays down (> 0).", "anyOf": [["type": "number", "exclusiveMinimum": 0],

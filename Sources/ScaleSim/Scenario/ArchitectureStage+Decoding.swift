@@ -54,7 +54,8 @@ struct StageDecoder {
                 apiScales: api?.autoscaling != nil, onHost: onHost,
                 replicas: Self.extent(replicas) { $0.count }, cacheNodes: Self.extent(cache) { $0.nodes },
                 webHosts: Self.extent(webHosts) { $0.instances }, cdn: Self.extent(cdn) { (_: Stage.CDN) in 1 },
-                regions: workload?.regions.map(\.name)))
+                regions: workload?.regions.map(\.name),
+                websockets: Self.extent(websockets) { ws in ws.autoscaling.map { max($0.maximum, ws.instances) } ?? ws.instances }))
         }
 
         if let api, api.instances > 1, loadBalancer == nil, let instances = object.optional("api").flatMap({ JSONObjectReader.member($0, "instances") }) {
