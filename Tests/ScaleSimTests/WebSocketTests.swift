@@ -177,6 +177,11 @@ private func close(_ e: Estimate, _ value: Double, slack: Double) -> Bool {
         #expect(try #require(workers.utilization).mean > 0.99, "seed \(seed): workers \(String(describing: workers.utilization))")
         #expect(before.stage.errorRate.mean > 0.5, "seed \(seed): HTTP requests starve, errors \(before.stage.errorRate)")
         #expect(!before.model.pools.contains { $0.name.hasPrefix("websockets") })
+        // The analytic model of requests sees what the connections leave of the workers: none.
+        #expect(before.model.exhaustedByBackground)
+        #expect(before.model.requestsOnly.pools.first { $0.name == "api.workers" }?.capacity == 1)
+        #expect(s.analyticCheck(stage: 0, users: 1000)?.failsOn == "overload")
+        #expect(s.analyticCheck(stage: 1, users: 1000)?.passes == true)
         let after = run(s, stage: 1)
         #expect(after.stage.errorRate.mean == 0, "seed \(seed): split out, requests pass, errors \(after.stage.errorRate)")
         #expect(try #require(after.stage.websockets).rejectedShare.mean == 0, "seed \(seed)")
@@ -235,6 +240,10 @@ private func close(_ e: Estimate, _ value: Double, slack: Double) -> Bool {
             #expect(found.count == 1 && found.first?.path == c.path && found.first?.message.contains(c.fragment) == true,
                     "\(c.path): \(found)")
         }
+        let noRealtime = document(realtime: good, stages: "[ \(stage(#""instances": 1"#)) ]")
+            .replacingOccurrences(of: #""realtime": \#(good)"#, with: #""notes": "no realtime""#)
+        let unused = issues(noRealtime)
+        #expect(unused.map(\.path) == ["stages[0].websockets"] && unused.first?.message.contains("realtime") == true, "\(unused)")
         let apiScaling = stage(nil, api: #""instances": 2, "coresPerInstance": 2, "autoscaling": { "metric": "connections", "target": 10, "max": 4 }"#)
         let found = issues(document(realtime: good, stages: "[ \(apiScaling) ]"))
         #expect(found.map(\.path) == ["stages[0].api.autoscaling.metric"], "\(found)")

@@ -23,11 +23,13 @@ extension ArchitectureScenario {
     /// (every target set, and stability; a stage without targets must only be stable), which
     /// target fails first, and the model's figures.
     public func analyticCheck(stage index: Int, users: Int) -> (passes: Bool, failsOn: String?, model: Model, analytic: ModelAnalytic)? {
-        let model = compile(stage: index, users: users).model.requestsOnly
+        let compiled = compile(stage: index, users: users).model
+        let model = compiled.requestsOnly
         guard let analytic = ModelAnalytic.solve(model, findLimit: false) else { return nil }
         let slo = stages[index].slo
         let failsOn: String?
-        if !analytic.stable {
+        // Connections that hold every API worker leave none for requests.
+        if !analytic.stable || compiled.exhaustedByBackground {
             failsOn = "overload"
         } else if let target = slo.p99, let p99 = analytic.p99, p99 > target {
             failsOn = "p99"

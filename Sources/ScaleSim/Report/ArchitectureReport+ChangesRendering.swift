@@ -19,8 +19,9 @@ extension ArchitectureReport {
 
     /// The tables of `s` that only a changing stage has, in this order: retries and failures
     /// per class, the instances of routers whose count changes, coalesced and hot-key cache
-    /// misses, and what happened in the first replication. Empty for a stage that does not
-    /// change.
+    /// misses, and what happened in the first replication; first of all, the realtime
+    /// connections' (`WebSocketFigures.table`) when the workload has them. Empty for a stage
+    /// that does not change and has no connections.
     func changeTables(_ s: StageResult) -> [ChangeTable] {
         var tables: [ChangeTable] = s.websockets.map { [$0.table] } ?? []
         let retries = s.retriesPerRequest != nil, failures = s.failureRate != nil

@@ -164,7 +164,8 @@ public struct WebSocketFigures: Sendable {
                 + "\(Format.time(connectionDuration)) on average, and its \(Format.number(messagesPerMinute)) messages a minute use the API's CPU. "
                 + "Not counted as requests."
             : "Realtime connections on their own service: \(Format.number(messagesPerMinute)) messages a minute each (fan-out included, "
-                + "its mean rate), \(Format.time(connectionDuration)) on average. Not counted as requests; analytic: Erlang B per instance."
+                + "its mean rate), \(Format.time(connectionDuration)) on average. Not counted as requests; analytic: "
+                + (analytic?.rejectedShare != nil ? "Erlang B per instance." : "the offered connections up to the limit.")
         return .init(title: "Websockets", lead: lead, header: ["figure", "simulated", "analytic"], rows: rows)
     }
 

@@ -174,7 +174,9 @@ public struct ArchitectureReport: Sendable {
             let u = r.utilization!.mean
             return (u >= 0.98 ? 1 : u, r.kind == "cpu" ? 1 : 0)
         }
-        let bottleneck = resources.filter { $0.utilization?.mean.isFinite == true }.max { rank($0) < rank($1) }?.name
+        // The requests' bottleneck: the websocket service holds connections only (reported apart).
+        let bottleneck = resources.filter { $0.utilization?.mean.isFinite == true && !$0.name.hasPrefix("websockets.") }
+            .max { rank($0) < rank($1) }?.name
         let latency = latencies(all)
         let errors = estimate { r in
             let e = sum(r, \.errors), done = sum(r, \.completed)

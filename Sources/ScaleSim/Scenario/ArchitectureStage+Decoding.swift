@@ -47,6 +47,9 @@ struct StageDecoder {
         let objectStorage = object.optional("objectStorage").map(readObjectStorage)
         let cdn = object.optional("cdn").map(readCDN)
         let websockets = object.optional("websockets").map(readWebSockets)
+        if let workload, workload.realtime == nil, let reader = object.optional("websockets") {
+            reader.report(#"a websocket service needs "realtime" in the workload (the connections it holds)"#)
+        }
         let profile = readProfile(object)
         let faults = object.optional("faults").map { reader in
             readFaults(reader, targets: FaultTargets(
