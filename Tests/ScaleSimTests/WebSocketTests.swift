@@ -194,7 +194,7 @@ private func close(_ e: Estimate, _ value: Double, slack: Double) -> Bool {
     @Test func autoscalingOnConnectionsScalesOut() throws {
         let seed: UInt64 = 7
         let realtime = #"{ "connectedShare": 1, "connectionDuration": "60s" }"#
-        let ws = #""instances": 1, "maxConnectionsPerInstance": 1000, "autoscaling": { "target": 100, "max": 10, "interval": "20s", "provisioningDelay": "10s" }"#
+        let ws = #""instances": 1, "maxConnectionsPerInstance": 1000, "autoscaling": { "target": 100, "max": 10, "interval": "20s", "provisioningDelay": "10s" }, "costPerInstancePerHour": 0.5"#
         let text = document(realtime: realtime, stages: "[ \(stage(ws)) ]", users: 1600, seed: seed,
                             run: #"{ "duration": 600, "warmup": 300, "replications": 2 }"#)
         let s = try #require(try scenario(text))
@@ -207,7 +207,12 @@ private func close(_ e: Estimate, _ value: Double, slack: Double) -> Bool {
             #expect(r.routers[router].maximumInService >= 7, "seed \(seed): \(r.routers[router].maximumInService) in service")
             #expect(r.markers.contains { $0.kind == .scaleOut && $0.label.hasPrefix("websockets") }, "seed \(seed)")
         }
-        #expect(result.routers.contains { $0.name == "websockets" })
+        // The bill counts the instances that ran, on average.
+        let figures = try #require(result.routers.first { $0.name == "websockets" })
+        let running = try #require(figures.meanRunning).mean
+        let cost = try #require(figures.costPerHour)
+        #expect(running > 1 && abs(cost - 0.5 * running) < 1e-9, "\(cost) for \(running) running")
+        #expect(abs(result.costPerHour - 0.5 * running) < 1e-9, "\(result.costPerHour)")
     }
 
     /// Every bad value names its JSON path; the API's autoscaling does not take `connections`.

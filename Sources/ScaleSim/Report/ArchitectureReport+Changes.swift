@@ -68,6 +68,7 @@ extension ArchitectureReport.StageResult {
         switch name {
         case "api": ("api", stage.api.costPerInstancePerHour)
         case "web": stage.webHosts.map { ("webHosts", $0.costPerInstancePerHour) }
+        case "websockets": stage.websockets.map { ("websockets", $0.costPerInstancePerHour) }
         case "replicas": stage.replicas.map { ("replicas", $0.costPerReplicaPerHour) }
         default: nil
         }

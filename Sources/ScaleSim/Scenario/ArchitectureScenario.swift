@@ -387,7 +387,8 @@ extension ArchitectureScenario {
             add("cache", cache.map { Double($0.nodes) * $0.costPerNodePerHour })
             add("objectStorage", objectStorage?.costPerHour)
             add("cdn", cdn?.costPerHour)
-            add("websockets", websockets.map { Double($0.instances) * $0.costPerInstancePerHour + $0.loadBalancer.costPerHour })
+            add("websockets", websockets.map { Double($0.instances) * $0.costPerInstancePerHour })
+            add("websockets.loadBalancer", websockets?.loadBalancer.costPerHour)
             return costs
         }
 
