@@ -38,5 +38,5 @@ bench: deps
 reports: deps
 	swift build -c release --product scalesim
 	for f in scenarios/validation/*.json; do .build/release/scalesim run "$$f" --quiet --out reports/validation/$$(basename "$$f" .json) > /dev/null || exit 1; done
-	for f in 1 10 100 1k 10k 100k superbowl instance-failure celebrity; do .build/release/scalesim run scenarios/$$f.json --quiet --out reports/$$f > /dev/null || exit 1; done
+	for f in 1 10 100 1k 10k 100k superbowl instance-failure celebrity beyond-1m; do .build/release/scalesim run scenarios/$$f.json --quiet --out reports/$$f > /dev/null || exit 1; done
 	.build/release/scalesim plan scenarios/100k.json --users 150000 --out reports/100k > /dev/null 2>&1

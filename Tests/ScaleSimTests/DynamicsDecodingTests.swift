@@ -136,6 +136,7 @@ private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().d
             // Fields added since, at their neutral value, print in the description: drop them.
             let text = String(describing: model).replacingOccurrences(of: ", queueLimit: nil", with: "")
                 .replacingOccurrences(of: ", background: false", with: "")
+                .replacingOccurrences(of: ", keyPlacement: nil", with: "")
             #expect(Self.fingerprint(text) == Self.modelsBefore[key],
                     "\(key): the model changed beyond its components")
         }

@@ -27,6 +27,7 @@ import Testing
         "superbowl": "302c8a5d43d2e128",
         "instance-failure": "d6c74ae031ccdf2a",
         "celebrity": "ddf40eba42ec4048",
+        "beyond-1m": "9eb6c68c3cedd761",
     ]
 
     static let root = URL(fileURLWithPath: #filePath)
@@ -93,7 +94,7 @@ import Testing
     @Test(arguments: [
         ("examples/architecture-minimal", 120.0), ("1", 120), ("10", 120), ("100", 120),
         ("1k", 60), ("10k", 20), ("100k", 4),
-        ("instance-failure", 24), ("celebrity", 30), ("superbowl", 40),
+        ("instance-failure", 24), ("celebrity", 30), ("superbowl", 40), ("beyond-1m", 2),
     ])
     func architectureScenarioFingerprint(name: String, duration: Double) throws {
         guard case .architecture(var scenario) = try Self.load("scenarios/\(name).json") else {

@@ -87,7 +87,7 @@ import Testing
     /// (a celebrity takes `hotShare` of them), writes by the requester, and a feed that reads
     /// `fanOut` shards; the database split into 4 shards.
     static func scenario(seed: UInt64, cache: Bool, replicas: Int? = nil, placement: String = "hash", hotShare: Double = 0.3,
-                         fanOut: String = "2") throws -> ArchitectureScenario {
+                         fanOut: String = "2", classes: String? = nil) throws -> ArchitectureScenario {
         let cacheText = cache ? #", "cache": {"ttl": "30s", "latency": 0}"# : ""
         let replicasText = replicas.map { #", "replicas": {"count": \#($0)}"# } ?? ""
         let text = """
@@ -96,12 +96,13 @@ import Testing
              "workload": {"users": 2000, "activeShare": 1, "requestsPerActiveUserPerMinute": 6,
                "userKeys": {"zipf": 0.8},
                "hotKeys": [{"name": "user:celebrity", "share": \(hotShare)}],
-               "classes": [
-                 {"name": "profile", "share": 0.5, "kind": "api", "apiCpu": "1ms", "cacheKey": "user",
+               "classes": \(classes ?? """
+                 [{"name": "profile", "share": 0.5, "kind": "api", "apiCpu": "1ms", "cacheKey": "user",
                   "dbReads": 1, "queryCpu": "4ms"},
                  {"name": "post", "share": 0.2, "kind": "api", "apiCpu": "1ms", "dbWrites": 1, "writeCpu": "5ms"},
                  {"name": "feed", "share": 0.3, "kind": "api", "apiCpu": "1ms", "dbReads": 2, "queryCpu": "2ms",
-                  "shardFanOut": \(fanOut)}]},
+                  "shardFanOut": \(fanOut)}]
+                 """)},
              "stages": [{"name": "sharded", "api": {"coresPerInstance": 8, "workersPerInstance": 400},
                "database": {"cores": 2, "connections": 50, "latencyFromApi": "0.5ms",
                             "shards": {"count": 4, "placement": "\(placement)"}}\(replicasText)\(cacheText)}]}
@@ -168,6 +169,24 @@ import Testing
         #expect(utilizations[hot] < 1.5 * utilizations.min()!, "behind a cache the hot shard evens out: \(utilizations)")
     }
 
+    @Test func writesAfterACacheHitGoToTheKeysShard() throws {
+        // A like reads the post (cached under its owner's key) and writes on the owner's shard,
+        // hit or miss: the celebrity's shard takes 30% of the writes and its part of the rest,
+        // although the cache spares it the reads.
+        let likes = """
+            [{"name": "like", "share": 1, "kind": "api", "apiCpu": "1ms", "cacheKey": "user",
+              "dbReads": 1, "queryCpu": "1ms", "dbWrites": 1, "writeCpu": "6ms"}]
+            """
+        let s = try Self.scenario(seed: 5_206, cache: true, classes: likes)
+        let stage = try Self.run(s, "writes after a cache lookup", slack: 0.03)
+        let model = s.compile(stage: 0).model
+        let placement = try #require(model.routers.first { $0.name == "shards" }?.keyPlacement)
+        let written = placement.shares(of: try #require(model.caches.first { $0.name == "cache" }), instances: 4)
+        let hot = placement.instance(key: 0, of: 4)
+        #expect(stage.bottleneck == "db.primary.cpu[\(hot)]" && written[hot] > 0.4,
+                "the celebrity's shard \(hot) (\(written[hot]) of the writes) is the busiest: \(stage.bottleneck ?? "none")")
+    }
+
     @Test func replicasAreTheirShardsOwn() throws {
         // Two replicas per shard: a shard's reads go to its own two (evenly), writes to its primary.
         let s = try Self.scenario(seed: 5_205, cache: false, replicas: 2, placement: "range", fanOut: #""all""#)
@@ -184,6 +203,19 @@ import Testing
         let profile = try #require(stage.classes.first { $0.name == "profile" })
         // The feed waits for the slowest of 4 shards, the profile for one.
         #expect(feed.latency["mean"]!.mean > profile.latency["mean"]!.mean, "feed \(feed.latency["mean"]!.mean), profile \(profile.latency["mean"]!.mean)")
+    }
+
+    @Test func aSweepVariesTheShardCount() throws {
+        var stage = try Self.scenario(seed: 1, cache: false).stages[0]
+        try SweepParameter.databaseShards.apply(16, to: &stage)
+        var s = try Self.scenario(seed: 1, cache: false)
+        s.stages[0] = stage
+        let model = s.compile(stage: 0).model
+        #expect(model.routers.first { $0.name == "shards" }?.instances == 16)
+        #expect(model.cpus.filter { $0.name.hasPrefix("db.primary.cpu[") }.count == 16)
+        var plain = try Self.scenario(seed: 1, cache: false).stages[0]
+        plain.database.shards = nil
+        #expect(throws: SweepError.self) { try SweepParameter.databaseShards.apply(4, to: &plain) }
     }
 
     // MARK: Scenario files

@@ -29,8 +29,8 @@ struct ProgramPath {
         var instance: Int
         /// The cache whose popularity drew the key.
         var cache: Int
-        /// The index in `lookups` of the lookup that drew it (a miss, since a hit does not
-        /// reach the database); nil when a `drawKey` drew it.
+        /// The index in `lookups` of the lookup that drew it (a miss before a read, either
+        /// before a write); nil when a `drawKey` drew it.
         var lookup: Int?
     }
 
@@ -46,8 +46,9 @@ struct ProgramPath {
 
     /// The path's probability when cache `c` hits with probability `hitRatios[c]` and a key
     /// choice has the probability `keyShare(choice)`: for a key drawn by a lookup, the joint
-    /// probability that the lookup misses and the key is on that instance (it replaces the
-    /// lookup's miss probability); for a key drawn without a lookup, the instance's share.
+    /// probability of the lookup's outcome on the path and the key being on that instance (it
+    /// replaces the outcome's probability); for a key drawn without a lookup, the instance's
+    /// share.
     func probability(hitRatios: [Double], keyShare: (KeyChoice) -> Double) -> Double {
         var p = fixedProbability
         for (j, lookup) in lookups.enumerated() where !keyChoices.contains(where: { $0.lookup == j }) {
@@ -64,7 +65,8 @@ struct ProgramPath {
         probability(hitRatios: hitRatios) { choice in
             let n = Double(instances(choice.router))
             guard let j = choice.lookup else { return 1 / n }
-            return (1 - hitRatios[lookups[j].cache]) / n
+            let hit = hitRatios[lookups[j].cache]
+            return (lookups[j].hit ? hit : 1 - hit) / n
         }
     }
 

@@ -109,8 +109,9 @@ struct ModelAnalyticSolver {
         return table
     }
 
-    /// Per key table, the share of each instance: of the keys drawn (`lookup == nil`), and
-    /// jointly with a miss of the cache (at its lookup rate and hit probabilities).
+    /// Per key table, the share of each instance: of the keys drawn, and jointly with a miss
+    /// of the cache that drew them (at its lookup rate and hit probabilities); jointly with a
+    /// hit is the difference.
     func keyShares(lookupRates: [Double]) -> [KeyTableID: (drawn: [Double], missed: [Double])] {
         var shares: [KeyTableID: (drawn: [Double], missed: [Double])] = [:]
         for (id, table) in keyTables {
@@ -154,7 +155,8 @@ struct ModelAnalyticSolver {
         let pathRates = paths.map { path in
             rates[path.source] * path.probability(hitRatios: hitRatios) { choice in
                 let s = shares[KeyTableID(cache: choice.cache, router: choice.router)]!
-                return choice.lookup == nil ? s.drawn[choice.instance] : s.missed[choice.instance]
+                guard let j = choice.lookup else { return s.drawn[choice.instance] }
+                return path.lookups[j].hit ? s.drawn[choice.instance] - s.missed[choice.instance] : s.missed[choice.instance]
             }
         }
         let totalRate = rates.reduce(0, +)

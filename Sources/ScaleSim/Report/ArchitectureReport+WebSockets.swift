@@ -147,14 +147,14 @@ public struct WebSocketFigures: Sendable {
     /// The table of `report.md` and `report.html`: one row per figure, simulated and analytic.
     var table: ArchitectureReport.ChangeTable {
         var rows: [[String]] = [
-            ["connections offered/s", Format.number(offeredPerSecond), ""],
-            ["connections open (mean)", Format.estimate(meanOpen, Format.number), analytic.map { Format.number($0.meanOpen) } ?? ""],
-            ["limit (all instances)", Format.number(Double(limit)), ""],
+            ["connections offered/s", Format.amount(offeredPerSecond), ""],
+            ["connections open (mean)", Format.estimate(meanOpen, Format.amount), analytic.map { Format.amount($0.meanOpen) } ?? ""],
+            ["limit (all instances)", Format.count(limit), ""],
             ["rejected", Format.estimate(rejectedShare, Format.percent), analytic?.rejectedShare.map(Format.percent) ?? ""],
         ]
         if let waitedShare { rows.append(["waited for a slot", Format.estimate(waitedShare, Format.percent), ""]) }
         if let meanWait { rows.append(["mean wait of those", Format.estimate(meanWait, Format.time), ""]) }
-        if let peakPerInstance { rows.append(["peak per instance", Format.estimate(peakPerInstance, Format.number), ""]) }
+        if let peakPerInstance { rows.append(["peak per instance", Format.estimate(peakPerInstance, Format.amount), ""]) }
         if let memoryPerInstance {
             rows.append(["memory per instance", Format.estimate(memoryPerInstance) { Format.number($0 / 1e6) + " MB" }, ""])
         }
@@ -171,7 +171,7 @@ public struct WebSocketFigures: Sendable {
 
     /// One line for the printed table's notes.
     var note: String {
-        "websockets (\(heldBy)): \(Format.estimate(meanOpen, Format.number)) connections open of \(Format.number(Double(limit))), "
+        "websockets (\(heldBy)): \(Format.estimate(meanOpen, Format.amount)) connections open of \(Format.count(limit)), "
             + "\(Format.estimate(rejectedShare, Format.percent)) rejected"
     }
 }

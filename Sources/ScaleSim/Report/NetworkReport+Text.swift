@@ -29,6 +29,13 @@ enum Format {
         return value < 0 ? "-" + out : out
     }
 
+    /// A quantity to read at a glance: whole, with thousands separators, from 100 up; else
+    /// three significant digits (`21814.6` -> `21,815`, `15.31` -> `15.3`).
+    static func amount(_ value: Double) -> String {
+        guard value.isFinite else { return "n/a" }
+        return abs(value) >= 100 ? count(Int(value.rounded())) : String(format: "%.3g", value)
+    }
+
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }
         return String(format: "%.4g", value)

@@ -8,6 +8,9 @@ public enum SweepParameter: String, Sendable, Hashable, CaseIterable {
     case apiWorkers = "api.workers"
     case databaseCores = "database.cores"
     case databaseConnections = "database.connections"
+    /// The shards of a sharded database (each with the database's cores, connections and
+    /// the stage's replicas per shard).
+    case databaseShards = "database.shards"
     case replicasCount = "replicas.count"
     case cacheNodes = "cache.nodes"
     /// Seconds; the values may be written as times (`30s`, `5m`).
@@ -20,7 +23,14 @@ public enum SweepParameter: String, Sendable, Hashable, CaseIterable {
     var minimum: Double { self == .cacheTTL ? 0 : 1 }
 
     /// Largest value: a bound against typing one zero too many.
-    var maximum: Double { self == .users ? 1e9 : self == .cacheTTL ? 1e7 : 100_000 }
+    var maximum: Double {
+        switch self {
+        case .users: return 1e9
+        case .cacheTTL: return 1e7
+        case .databaseShards: return Double(StageDecoder.maximumShards)
+        default: return 100_000
+        }
+    }
 
     /// The stage with the parameter set to `value` (already checked against `minimum`).
     ///
@@ -47,6 +57,9 @@ public enum SweepParameter: String, Sendable, Hashable, CaseIterable {
             stage.database.cores = whole
         case .databaseConnections:
             stage.database.connections = whole
+        case .databaseShards:
+            guard stage.database.shards != nil else { throw missing("its database is not sharded (give it \"shards\")") }
+            stage.database.shards!.count = whole
         case .replicasCount:
             guard stage.replicas != nil else { throw missing("it has no read replicas") }
             stage.replicas!.count = whole
