@@ -166,6 +166,12 @@ import Testing
         #expect(rates.allSatisfy { $0 > 0.5 }, "seed \(seed): completions per second \(rates)")
     }
 
+    @Test func aRequestStaysSeventyTwoBytes() {
+        // The fork's fields fill the padding of `Request`: the slab of requests in flight
+        // (and its cache misses) does not grow with them.
+        #expect(MemoryLayout<Request>.stride == 72, "Request is \(MemoryLayout<Request>.stride) bytes")
+    }
+
     @Test func analyticMaximumOfAlikeExponentialsIsTheHarmonicNumber() {
         for k in [2, 4, 16] {
             let branch = LatencyMixture.Component(fixed: 0.001, mean: 0.02, variance: 0.0004)
