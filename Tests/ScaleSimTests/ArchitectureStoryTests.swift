@@ -17,13 +17,23 @@ import Testing
         return s
     }
 
+    /// The 10k and 100k stages with the open workload, 100 simulated seconds, three
+    /// replications: run once and read by every test that needs that run (here and in
+    /// `ModelAnalyticTests`). A stage's result depends only on the stage, the workload, the
+    /// run settings and the seed (every stage starts from the scenario's seed; see
+    /// `ArchitectureReport.run`), not on the other stages of the run, so a test may also
+    /// compare one of these stages with a changed copy run on its own.
+    static let openStory: Result<(scenario: ArchitectureScenario, report: ArchitectureReport), Error> = Result {
+        let s = try scenario(duration: 100, stages: ["10k", "100k"])
+        return (s, ArchitectureReport.run(s, jobs: 2, capacity: .none))
+    }
+
     static func resource(_ stage: ArchitectureReport.StageResult, _ name: String) -> ArchitectureReport.Resource? {
         stage.resources.first { $0.name == name }
     }
 
     @Test func theDatabaseBreaksBeforeTheCacheStageAndTheCacheStageHolds() throws {
-        let s = try Self.scenario(stages: ["10k", "100k"])
-        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
+        let (s, report) = try Self.openStory.get()
         let (before, after) = (report.stages[0], report.stages[1])
         let seed = s.seed
 
@@ -55,17 +65,19 @@ import Testing
     }
 
     @Test func twiceTheAPIInstancesHalvesAPIUtilization() throws {
-        var s = try Self.scenario(duration: 100, stages: ["100k"])
-        var doubled = s.stages[0]
+        let (story, storyReport) = try Self.openStory.get()
+        // The 100k stage as it is comes from the shared run; the doubled copy runs alone.
+        var s = story
+        var doubled = s.stages[1]
         doubled.name += " (x2 API)"
         doubled.api.instances *= 2
-        s.stages.append(doubled)
-        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
+        s.stages = [doubled]
+        let base = storyReport.stages[1], twice = ArchitectureReport.run(s, jobs: 2, capacity: .none).stages[0]
         func meanAPI(_ stage: ArchitectureReport.StageResult) -> Double {
             let cpus = stage.resources.filter { $0.name.hasPrefix("api.cpu") }
             return cpus.reduce(0) { $0 + $1.utilization!.mean } / Double(cpus.count)
         }
-        let ratio = meanAPI(report.stages[1]) / meanAPI(report.stages[0])
+        let ratio = meanAPI(twice) / meanAPI(base)
         #expect(abs(ratio - 0.5) < 0.03, "utilization ratio \(ratio) (seed \(s.seed))")
     }
 
@@ -78,9 +90,19 @@ import Testing
         noReplicas.name = "no replicas"
         noReplicas.replicas = nil
         noReplicas.database.cores = 8
-        s.stages = [noTTL, noReplicas]
-        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
-        #expect(try #require(Self.resource(report.stages[0], "cache")?.hitRatio).mean == 0)
+        // A hit ratio of exactly 0 needs no long run: 20 s (16 measured, three replications)
+        // make about 7,700 cache lookups (160 a second), any one of which would hit if a TTL
+        // of 0 kept its entry.
+        var short = s
+        short.run = RunSettings(duration: 20, warmup: 4, replications: 3, confidence: s.run.confidence)
+        short.stages = [noTTL]
+        let lookupsPerSecond = s.workload.requestRate(users: noTTL.users)
+            * s.workload.classes.filter { $0.cacheKey != .none }.reduce(0) { $0 + $1.share }
+        #expect(lookupsPerSecond * 16 * 3 > 5_000, "\(lookupsPerSecond) cache lookups a second")
+        let zeroTTL = ArchitectureReport.run(short, jobs: 2, capacity: .none).stages[0]
+        #expect(try #require(Self.resource(zeroTTL, "cache")?.hitRatio).mean == 0, "seed \(s.seed)")
+        s.stages = [noReplicas]
+        let primaryOnly = ArchitectureReport.run(s, jobs: 2, capacity: .none).stages[0]
         // Without replicas the primary does every read and write: its utilization is the whole
         // database demand (utilization law, U = λ D / c).
         let w = s.workload
@@ -88,14 +110,14 @@ import Testing
             // With a CDN, images come from the edge: no API, no database.
             if c.kind == .image && noReplicas.cdn != nil { return total }
             let reads = Double(c.dbReads) * (c.queryCpu?.mean ?? 0)
-            let readsAfterCache = c.cacheKey == .none ? reads : reads * (1 - report.stages[1].resources.first { $0.name == "cache" }!.hitRatio!.mean)
+            let readsAfterCache = c.cacheKey == .none ? reads : reads * (1 - primaryOnly.resources.first { $0.name == "cache" }!.hitRatio!.mean)
             return total + c.share * (readsAfterCache + Double(c.dbWrites) * (c.writeCpu?.mean ?? 0))
         }
         let expected = w.requestRate(users: noReplicas.users) * demand / 8
-        let u = try #require(Self.resource(report.stages[1], "db.primary.cpu")?.utilization)
+        let u = try #require(Self.resource(primaryOnly, "db.primary.cpu")?.utilization)
         #expect(abs(u.mean - expected) <= (u.halfWidth ?? 0) + 0.02 * expected,
                 "primary utilization \(u.mean), utilization law \(expected) (seed \(s.seed))")
-        #expect(!report.stages[1].resources.contains { $0.name.hasPrefix("db.replica") })
+        #expect(!primaryOnly.resources.contains { $0.name.hasPrefix("db.replica") })
     }
 
     @Test func onOneMachineTheCPUCarriesAPIAndDatabaseDemand() throws {
@@ -155,8 +177,7 @@ import Testing
     /// on every stage, and where the database saturates the sessions slow down with it, so
     /// throughput stops at the database's capacity instead of errors piling up.
     @Test func closedSessionsObeyTheResponseTimeLawAndSlowDownAtTheBottleneck() throws {
-        var s = try Self.scenario(duration: 100, stages: ["10k", "100k"])
-        let open = ArchitectureReport.run(s, jobs: 2, capacity: .none)
+        var (s, open) = try Self.openStory.get()
         s.workload.thinkTime = .exponential(mean: 10)
         let closed = ArchitectureReport.run(s, jobs: 2, capacity: .none)
         let sessions = Double(s.workload.sessions(users: s.workload.users))
@@ -213,9 +234,10 @@ import Testing
     /// Little's law, L = λW, for every CPU and delay centre of a compiled stage (per replication:
     /// time in station over completions, against the time-weighted number present).
     @Test func littlesLawHoldsForEveryResourceOfAStage() throws {
-        let s = try Self.scenario(duration: 120, stages: ["100k"])
+        let s = try Self.scenario(duration: 60, stages: ["100k"])
         let compiled = s.compile(stage: 0)
         let results = Simulation.run(compiled.model, seed: s.seed, run: s.run, jobs: 2)
+        var checked = 0
         for r in results {
             let names = compiled.model.cpus.map(\.name) + compiled.model.delays.map(\.name)
             let figures: [(area: Double, sumResponse: Double, completions: UInt64)] =
@@ -226,7 +248,11 @@ import Testing
                 let lambdaW = Double(completions) / r.measuredTime * (sumResponse / Double(completions))
                 // Visits still in progress at the ends of the window make the only difference.
                 #expect(abs(l - lambdaW) <= 0.02 * l + 0.01, "\(name): L = \(l), λW = \(lambdaW) (seed \(s.seed))")
+                checked += 1
             }
         }
+        // 60 s (48 measured) are enough for every resource to see more than 100 visits.
+        let all = results.count * (compiled.model.cpus.count + compiled.model.delays.count)
+        #expect(checked == all, "only \(checked) of \(all) resources had more than 100 completions (seed \(s.seed))")
     }
 }

@@ -86,12 +86,14 @@ import Testing
 
     /// The 100k stage at its own load: the analytic model and the simulation agree on
     /// utilizations, the cache's hit ratio and the mean latency (seeded; prints its seed).
+    /// The simulation is `ArchitectureStoryTests.openStory`'s (100 s, three replications),
+    /// shared with the story tests rather than run again.
     @Test func theCacheStageAgreesWithItsSimulation() throws {
-        let s = try ArchitectureStoryTests.scenario(duration: 120, stages: ["100k"])
-        let compiled = s.compile(stage: 0)
+        let (s, report) = try ArchitectureStoryTests.openStory.get()
+        let compiled = s.compile(stage: 1)
+        #expect(s.stages[1].name.hasPrefix("100k"), "\(s.stages[1].name)")
         let a = try #require(ModelAnalytic.solve(compiled.model))
-        let report = ArchitectureReport.run(s, jobs: 2, capacity: .none)
-        let stage = report.stages[0]
+        let stage = report.stages[1]
         for (i, cpu) in compiled.model.cpus.enumerated() {
             let simulated = try #require(ArchitectureStoryTests.resource(stage, cpu.name)?.utilization)
             let predicted = try #require(a.cpus[i].utilization)

@@ -39,6 +39,23 @@ import Testing
         return seeds
     }
 
+    /// The kinds of change the generator made, named, so a run can show that it made every
+    /// one of them (`MutationLog.all`) rather than trusting the probabilities.
+    final class MutationLog {
+        var kinds: Set<String> = []
+        func note(_ kind: String) { kinds.insert(kind) }
+        static let all: Set<String> = [
+            "variant: resized numbers", "variant: tree changes", "variant: bytes",
+            "object: key removed", "object: unknown close key", "object: value replaced", "object: key twice",
+            "object: member changed", "stages: extends relinked", "stages: cycle of two",
+            "array: item removed", "array: item duplicated", "array: item replaced", "array: items swapped",
+            "array: item changed", "number: resized", "quantity: resized", "value: replaced",
+            "replacement: a name", "replacement: a bad value",
+            "bytes: bad number", "bytes: cut", "bytes: not UTF-8", "bytes: byte lost", "bytes: nested too deep",
+            "bytes: broken escape",
+        ]
+    }
+
     /// Values that break a field in every way a person or a tool might.
     static let replacements: [JSONValue] = [
         .null, .bool(true), .number(0), .number(-1), .number(-0.5), .number(1e308), .number(-1e308),
@@ -65,52 +82,62 @@ import Testing
 
     /// One random change somewhere in the tree. `names` are the document's own strings, so a
     /// reference can be pointed at a name of the wrong kind.
-    static func mutate(_ value: JSONValue, _ stream: RandomStream, names: [String], depth: Int = 0) -> JSONValue {
+    static func mutate(_ value: JSONValue, _ stream: RandomStream, names: [String], depth: Int = 0,
+                       log: MutationLog? = nil) -> JSONValue {
         func replacement() -> JSONValue {
             if !names.isEmpty && stream.uniform() < 0.25 {
                 let name = names[stream.uniformInt(names.count)]
+                log?.note("replacement: a name")
                 return .string(stream.uniform() < 0.5 ? name : name + "x")  // another name, or one that does not exist
             }
+            log?.note("replacement: a bad value")
             return replacements[stream.uniformInt(replacements.count)]
         }
         switch value {
         case .object(var members) where !members.isEmpty && stream.uniform() < 0.75:
             if depth == 0, stream.uniform() < 0.15, let i = members.firstIndex(where: { $0.key == "stages" }),
                case .array(let stages) = members[i].value, !stages.isEmpty {
-                members[i].value = .array(relink(stages, stream))
+                members[i].value = .array(relink(stages, stream, log: log))
                 return .object(members)
             }
             let i = stream.uniformInt(members.count)
             switch stream.uniformInt(7) {
-            case 0: members.remove(at: i)
-            case 1: members.append(.init(members[i].key + "x", members[i].value))  // unknown, close key
-            case 2: members[i].value = replacement()
-            case 3: members.append(members[i])  // the same key twice
-            default: members[i].value = mutate(members[i].value, stream, names: names, depth: depth + 1)
+            case 0: members.remove(at: i); log?.note("object: key removed")
+            case 1: members.append(.init(members[i].key + "x", members[i].value)); log?.note("object: unknown close key")
+            case 2: members[i].value = replacement(); log?.note("object: value replaced")
+            case 3: members.append(members[i]); log?.note("object: key twice")
+            default:
+                log?.note("object: member changed")
+                members[i].value = mutate(members[i].value, stream, names: names, depth: depth + 1, log: log)
             }
             return .object(members)
         case .array(var items) where !items.isEmpty && stream.uniform() < 0.75:
             let i = stream.uniformInt(items.count)
             switch stream.uniformInt(6) {
-            case 0: items.remove(at: i)
-            case 1: items.append(items[i])  // a duplicate (e.g. two stations of one name)
-            case 2: items[i] = replacement()
-            case 3: items.swapAt(i, stream.uniformInt(items.count))  // a stage before the one it extends
-            default: items[i] = mutate(items[i], stream, names: names, depth: depth + 1)
+            case 0: items.remove(at: i); log?.note("array: item removed")
+            case 1: items.append(items[i]); log?.note("array: item duplicated")  // e.g. two stations of one name
+            case 2: items[i] = replacement(); log?.note("array: item replaced")
+            case 3: items.swapAt(i, stream.uniformInt(items.count)); log?.note("array: items swapped")  // a stage before the one it extends
+            default:
+                log?.note("array: item changed")
+                items[i] = mutate(items[i], stream, names: names, depth: depth + 1, log: log)
             }
             return .array(items)
         case .number where stream.uniform() < 0.5:
+            log?.note("number: resized")
             return resize(value, stream)  // the right type but another size
         case .string(let text) where stream.uniform() < 0.5 && text.first?.isNumber == true:
+            log?.note("quantity: resized")
             return resize(value, stream)  // the same for a quantity with its unit ("10ms", "2MB")
         default:
+            log?.note("value: replaced")
             return replacement()
         }
     }
 
     /// Points one stage's `extends` at another stage (itself, a later one, or one that closes a
     /// cycle) or at a name that does not exist.
-    static func relink(_ stages: [JSONValue], _ stream: RandomStream) -> [JSONValue] {
+    static func relink(_ stages: [JSONValue], _ stream: RandomStream, log: MutationLog? = nil) -> [JSONValue] {
         var stages = stages
         let names = stages.map { stage -> String? in
             guard case .object(let members) = stage, case .string(let name)? = members.first(where: { $0.key == "name" })?.value
@@ -123,18 +150,20 @@ import Testing
         members.removeAll { $0.key == "extends" }
         members.append(.init("extends", target))
         stages[from] = .object(members)
+        log?.note("stages: extends relinked")
         // Half the time the target extends the source back: a cycle of two.
         if from != to, stream.uniform() < 0.5, let back = names[from], case .object(var other) = stages[to] {
             other.removeAll { $0.key == "extends" }
             other.append(.init("extends", .string(back)))
             stages[to] = .object(other)
+            log?.note("stages: cycle of two")
         }
         return stages
     }
 
     /// One random change to the bytes themselves: a number JSON forbids, a cut, a byte that is
     /// not UTF-8, a lost byte, or the document wrapped deeper than the parser allows.
-    static func mutateBytes(_ bytes: [UInt8], _ stream: RandomStream) -> [UInt8] {
+    static func mutateBytes(_ bytes: [UInt8], _ stream: RandomStream, log: MutationLog? = nil) -> [UInt8] {
         var bytes = bytes
         let at = bytes.isEmpty ? 0 : stream.uniformInt(bytes.count)
         switch stream.uniformInt(6) {
@@ -144,13 +173,17 @@ import Testing
             var end = start
             while end < bytes.count, "0123456789.eE+-".utf8.contains(bytes[end]) { end += 1 }
             bytes.replaceSubrange(start..<end, with: Array(badNumbers[stream.uniformInt(badNumbers.count)].utf8))
-        case 1: bytes.removeSubrange(at...)
-        case 2: bytes.insert(contentsOf: [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x00]][stream.uniformInt(5)], at: at)
-        case 3: if !bytes.isEmpty { bytes.remove(at: at) }
+            log?.note("bytes: bad number")
+        case 1: bytes.removeSubrange(at...); log?.note("bytes: cut")
+        case 2:
+            bytes.insert(contentsOf: [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x00]][stream.uniformInt(5)], at: at)
+            log?.note("bytes: not UTF-8")
+        case 3: if !bytes.isEmpty { bytes.remove(at: at); log?.note("bytes: byte lost") }
         case 4:
             let depth = JSONParser.maximumDepth - 2 + stream.uniformInt(5)
             bytes = Array(repeating: UInt8(ascii: "["), count: depth) + bytes + Array(repeating: UInt8(ascii: "]"), count: depth)
-        default: bytes.insert(contentsOf: Array("\"\\u12\"".utf8), at: at)  // a broken escape
+            log?.note("bytes: nested too deep")
+        default: bytes.insert(contentsOf: Array("\"\\u12\"".utf8), at: at); log?.note("bytes: broken escape")
         }
         return bytes
     }
@@ -181,18 +214,23 @@ import Testing
 
     /// The variant of `seed` number `n`: resized numbers (40%), other changes to the tree
     /// (45%), or changes to the bytes (15%).
-    static func variant(of seed: Seed, _ stream: RandomStream) -> [UInt8] {
+    static func variant(of seed: Seed, _ stream: RandomStream, log: MutationLog? = nil) -> [UInt8] {
         let kind = stream.uniform()
-        guard let tree = seed.tree, kind < 0.85 else { return mutateBytes(seed.bytes, stream) }
+        guard let tree = seed.tree, kind < 0.85 else {
+            log?.note("variant: bytes")
+            return mutateBytes(seed.bytes, stream, log: log)
+        }
         if kind < 0.4 {
+            log?.note("variant: resized numbers")
             var variant = tree
             for _ in 0..<(1 + stream.uniformInt(3)) { variant = resize(variant, stream) }
             return Array(variant.serialized().utf8)
         }
+        log?.note("variant: tree changes")
         let names = strings(in: tree).filter { $0.count < 60 }
         var variant = tree
         let changes = stream.uniform() < 0.6 ? 1 : 2 + stream.uniformInt(2)
-        for _ in 0..<changes { variant = mutate(variant, stream, names: names) }
+        for _ in 0..<changes { variant = mutate(variant, stream, names: names, log: log) }
         return Array(variant.serialized().utf8)
     }
 
@@ -241,15 +279,18 @@ import Testing
     @Test func brokenVariantsNeverCrashAndNameTheirPaths() throws {
         let seeds = try Self.corpus()
         #expect(seeds.count >= 30, "\(seeds.count) seeds")
-        // SCALESIM_FUZZ_VARIANTS=100000 swift test --filter brokenVariants fuzzes longer.
-        let count = ProcessInfo.processInfo.environment["SCALESIM_FUZZ_VARIANTS"].flatMap { UInt64($0) } ?? 2_000
+        // SCALESIM_FUZZ_VARIANTS=100000 swift test --filter brokenVariants fuzzes longer. The
+        // default 800 (about 20 a seed) still makes every kind of change and loads and runs
+        // variants of every bundled scenario, which the end of this test checks.
+        let count = ProcessInfo.processInfo.environment["SCALESIM_FUZZ_VARIANTS"].flatMap { UInt64($0) } ?? 800
+        let log = MutationLog()
         var perSeed: [String: Int] = [:]
         let clock = ContinuousClock(), start = clock.now
         var loaded: [String: Int] = [:], rejected = 0
         for n in 0..<count {
             let stream = RandomStream(seed: n, name: "fuzz", replication: 0)
             let seed = seeds[Int(n) % seeds.count]
-            let bytes = Self.variant(of: seed, stream)
+            let bytes = Self.variant(of: seed, stream, log: log)
             do {
                 let scenario = try Scenario.load(bytes: bytes)
                 if case .network = scenario { loaded["network", default: 0] += 1 } else { loaded["architecture", default: 0] += 1 }
@@ -271,6 +312,14 @@ import Testing
         #expect(Double(loaded["network", default: 0]) > 0.05 * Double(count) && Double(loaded["architecture", default: 0]) > 0.1 * Double(count)
                     && Double(rejected) > 0.3 * Double(count),
                 "loaded \(loaded), rejected \(rejected)")
+        // Every kind of change was made, and every bundled scenario gave variants that loaded
+        // and ran (a run much shorter than the default may miss some).
+        if count >= 800 {
+            #expect(log.kinds == MutationLog.all, "kinds of change never made: \(MutationLog.all.subtracting(log.kinds).sorted())")
+            let bundled = seeds.map(\.name).filter { $0.hasPrefix("scenarios/") }
+            #expect(bundled.count >= 16 && bundled.allSatisfy { perSeed[$0, default: 0] > 0 },
+                    "bundled scenarios none of whose variants loaded: \(bundled.filter { perSeed[$0, default: 0] == 0 })")
+        }
     }
 
     /// The seed corpus as it is: each file loads or gives problems that all name a path.

@@ -13,6 +13,13 @@ import Testing
         return s
     }
 
+    /// `stages()` run once (with the analytic capacity search, which changes no simulated
+    /// figure), shared by the CSV test here and `HTMLReportTests`'s charts over time.
+    static let report: Result<(scenario: ArchitectureScenario, report: ArchitectureReport), Error> = Result {
+        let s = try stages()
+        return (s, ArchitectureReport.run(s, jobs: 2))
+    }
+
     /// The fields of each line of a CSV text (RFC 4180: quoted fields may hold commas and
     /// doubled quotes).
     static func parseCSV(_ text: String) -> [[String]] {
@@ -41,8 +48,7 @@ import Testing
     }
 
     @Test func architectureCSVHasOneRowPerStageReplicationAndWindow() throws {
-        let scenario = try Self.stages()
-        let report = ArchitectureReport.run(scenario, jobs: 2, capacity: .none)
+        let (scenario, report) = try Self.report.get()
         let seed = scenario.seed
         let csv = report.timeSeriesCSV
         let rows = Self.parseCSV(csv)
