@@ -33,6 +33,10 @@ extension Plan {
                                   + "use --scale F to multiply every arrival rate by F")
         }
         if stage != nil { throw ValidationError("--stage applies to architecture scenarios; a network has no stages") }
+        if let shard = try selectedShard() {
+            throw ValidationError("shard \(shard): only an architecture plan's simulations can be sharded; a network plan simulates "
+                                  + "one or two configurations (run it whole)")
+        }
         guard let slo else {
             throw ValidationError("a network scenario has no SLO of its own: give --slo, e.g. wait-p99=100ms or p99=500ms")
         }

@@ -16,6 +16,14 @@ struct Plan: ParsableCommand {
             the plan to hold the SLO at 30% more users than --users. An architecture plan is \
             printed and written as plan.json, plan.md and plan.html beside the scenario's reports.
 
+            Sharding (architecture plans): --shard I/N (numbered 1...N) runs the search, then \
+            simulates only the candidates whose index i (0: the scenario's stage, 1: the plan, \
+            then the runners-up) has i % N == I-1, and writes plan.part-I-of-N.json to --out; \
+            `scalesim merge` puts the N parts together into the same plan.json, plan.md and \
+            plan.html as one run, byte for byte (it reads the scenario file again to redo the \
+            search). As for sweep, without --shard the shard comes from $JOB_COMPLETION_INDEX or \
+            $SLURM_ARRAY_TASK_ID (0-based) when --shards N or $SCALESIM_SHARDS gives the number.
+
             For a network scenario the knobs are the servers of each queue station and the cost \
             is the number of servers: --slo p99=500ms (end to end, loop-free networks), \
             wait-p99=100ms (the wait before service at every FCFS station) and errors=0.1% \
@@ -56,12 +64,26 @@ struct Plan: ParsableCommand {
     @Flag(help: "Print the plan only; write no files.")
     var noReports = false
 
+    @Option(help: ArgumentHelp("Simulate only shard I of N of the plan's candidates (numbered from 1) and write plan.part-I-of-N.json (see above).", valueName: "I/N"))
+    var shard: String?
+
+    @Option(help: "The number of shards when the shard's index comes from $JOB_COMPLETION_INDEX or $SLURM_ARRAY_TASK_ID (default: $SCALESIM_SHARDS).")
+    var shards: Int?
+
     func validate() throws {
         if let users, !(1...1_000_000_000).contains(users) { throw ValidationError("--users must be in 1...1000000000, got \(users)") }
         if let scale, !(scale > 0 && scale <= 1e6) { throw ValidationError("--scale must be a factor in (0, 1000000], got \(scale)") }
         guard headroom >= 0, headroom <= 10 else { throw ValidationError("--headroom must be in 0...10, got \(headroom)") }
         if jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let slo { _ = try Self.parseNetworkSLO(slo) }       // the syntax; which targets apply depends on the scenario
+        if let shard = try selectedShard(), noVerify {
+            throw ValidationError("shard \(shard) of a plan splits its simulations, and --no-verify runs none: drop one of them")
+        }
+    }
+
+    /// The shard of the plan's simulations to run, nil for all (`selectShard`).
+    func selectedShard() throws -> SweepShard? {
+        try selectShard(shard, shards: shards, environment: ProcessInfo.processInfo.environment)
     }
 
     /// `p99=300ms,errors=0.1%`: each target optional; `none` drops one.
@@ -109,26 +131,48 @@ struct Plan: ParsableCommand {
             note("scalesim: \(error)")
             throw Exit.invalidScenario
         }
+        let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        if let shard = try selectedShard() {
+            return try runShard(shard, of: result, directory: directory)
+        }
         if !noVerify {
             if !quietProgress { note("scalesim: \(result.evaluations) analytic evaluations; simulating the plan and its runners-up...") }
             result = try interruptible { Planner.verify(result, jobs: jobs, control: $0) }
         }
-        let json = result.json.serialized() + "\n"
-        switch format {
-        case .table: try writeStandardOutput(result.table)
-        case .md: try writeStandardOutput(result.markdown)
-        case .json: try writeStandardOutput(json)
+        try result.output(format, writingTo: noReports ? nil : directory,
+                          saying: quietProgress ? nil : "plan written to \(directory)/plan.{json,md,html}")
+    }
+
+    /// Simulates the shard's candidates and writes its partial result (`PlanPart`) to
+    /// `directory`; prints it with --format json, else one line saying what was written.
+    func runShard(_ shard: SweepShard, of result: PlanResult, directory: String) throws {
+        guard let bytes = FileManager.default.contents(atPath: file) else {
+            note("scalesim: cannot read \(file) again to hash it")
+            throw Exit.noInput
         }
-        if !noReports {
-            let directory = out ?? "reports/" + ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-            do {
-                try ReportWriter.write([("plan.json", json), ("plan.md", result.markdown), ("plan.html", result.html)],
-                                       to: directory)
-            } catch {
-                note("scalesim: \(error)")
-                throw Exit.cannotCreate
-            }
-            if !quietProgress { note("plan written to \(directory)/plan.{json,md,html}") }
+        let targets = Planner.simulationTargets(result).count
+        let mine = shard.indices(of: targets).count
+        if !quietProgress {
+            note("scalesim: \(result.evaluations) analytic evaluations; shard \(shard) simulates \(mine) of the plan's \(targets) candidates...")
+        }
+        let part = try interruptible {
+            PlanPart.simulate(result, shard: shard, file: file, fileHash: SweepPart.hash(of: [UInt8](bytes)), jobs: jobs, control: $0)
+        }
+        let json = part.json.serialized() + "\n"
+        let name = PlanPart.fileName(shard)
+        switch format {
+        case .json: try writeStandardOutput(json)
+        case .table, .md:
+            try writeStandardOutput("shard \(shard): \(mine) of the plan's \(targets) simulations"
+                                    + (noReports ? "" : " written to \(directory)/\(name)") + "\n")
+        }
+        fflush(nil)
+        guard !noReports else { return }
+        do {
+            try ReportWriter.write([(name, json)], to: directory)
+        } catch {
+            note("scalesim: \(error)")
+            throw Exit.cannotCreate
         }
     }
 
@@ -147,5 +191,27 @@ struct Plan: ParsableCommand {
             throw ExitCode(130)
         }
         return result
+    }
+}
+
+extension PlanResult {
+    /// Prints the plan in `format`, then writes plan.json, plan.md and plan.html to `directory`
+    /// (none when nil; exit 73 when they cannot be written) and notes `message`: what `plan`
+    /// and `merge` both end with.
+    func output(_ format: OutputFormat, writingTo directory: String?, saying message: String?) throws {
+        let json = self.json.serialized() + "\n"
+        switch format {
+        case .table: try writeStandardOutput(table)
+        case .md: try writeStandardOutput(markdown)
+        case .json: try writeStandardOutput(json)
+        }
+        guard let directory else { return }
+        do {
+            try ReportWriter.write([("plan.json", json), ("plan.md", markdown), ("plan.html", html)], to: directory)
+        } catch {
+            note("scalesim: \(error)")
+            throw Exit.cannotCreate
+        }
+        if let message { note(message) }
     }
 }

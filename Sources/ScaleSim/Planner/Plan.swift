@@ -67,7 +67,7 @@ public struct PlanCandidate: Sendable {
 }
 
 /// A candidate simulated at the request's users.
-public struct PlanVerification: Sendable {
+public struct PlanVerification: Sendable, Hashable {
     public var p99: Estimate
     public var errorRate: Estimate
     /// Whether the SLO holds at the interval's worse end (mean + half-width).
@@ -288,24 +288,46 @@ extension Planner {
     /// plan becomes the cheapest candidate that the simulation confirms.
     public static func verify(_ result: PlanResult, jobs: Int, limits: EngineLimits = EngineLimits(),
                               control: RunControl? = nil) -> PlanResult {
+        let verifications = simulationTargets(result).map { simulate($0, of: result, jobs: jobs, limits: limits, control: control) }
+        return applying(verifications, to: result)
+    }
+
+    /// The candidates `verify` simulates, in its order: the scenario's stage, the plan, then
+    /// the runners-up. A sharded plan (`PlanPart`) deals these out by their index.
+    public static func simulationTargets(_ result: PlanResult) -> [PlanCandidate] {
+        [result.current] + [result.best].compactMap { $0 } + result.runnersUp
+    }
+
+    /// Simulates one candidate of `result` at the request's users with the scenario's run
+    /// settings (its figures depend only on the scenario, the request and the candidate, not on
+    /// `jobs` or on the other candidates); nil when no request completed.
+    public static func simulate(_ candidate: PlanCandidate, of result: PlanResult, jobs: Int,
+                                limits: EngineLimits = EngineLimits(), control: RunControl? = nil) -> PlanVerification? {
+        var s = result.scenario
+        var stage = candidate.stage
+        stage.slo = result.request.slo
+        stage.users = result.request.users
+        s.stages = [stage]
+        let report = ArchitectureReport.run(s, jobs: jobs, limits: limits, control: control, capacity: .none)
+        guard let r = report.stages.first, let p99 = r.latency["p99"] else { return nil }
+        let worse = { (e: Estimate) in e.mean + (e.halfWidth ?? 0) }
+        let met = (result.request.slo.p99.map { worse(p99) <= $0 } ?? true)
+            && (result.request.slo.errorRate.map { worse(r.errorRate) <= $0 } ?? true)
+        return PlanVerification(p99: p99, errorRate: r.errorRate, met: met)
+    }
+
+    /// `result` with the verdicts of its `simulationTargets` (one each, in order): the best plan
+    /// becomes the cheapest candidate the simulation confirms, the others its runners-up.
+    public static func applying(_ verifications: [PlanVerification?], to result: PlanResult) -> PlanResult {
+        precondition(verifications.count == simulationTargets(result).count, "one verdict per simulated candidate")
         var result = result
-        func simulate(_ candidate: PlanCandidate) -> PlanCandidate {
-            var c = candidate
-            var s = result.scenario
-            var stage = candidate.stage
-            stage.slo = result.request.slo
-            stage.users = result.request.users
-            s.stages = [stage]
-            let report = ArchitectureReport.run(s, jobs: jobs, limits: limits, control: control, capacity: .none)
-            guard let r = report.stages.first, let p99 = r.latency["p99"] else { return c }
-            let worse = { (e: Estimate) in e.mean + (e.halfWidth ?? 0) }
-            let met = (result.request.slo.p99.map { worse(p99) <= $0 } ?? true)
-                && (result.request.slo.errorRate.map { worse(r.errorRate) <= $0 } ?? true)
-            c.verified = PlanVerification(p99: p99, errorRate: r.errorRate, met: met)
+        func verified(_ c: PlanCandidate, _ v: PlanVerification?) -> PlanCandidate {
+            var c = c
+            if let v { c.verified = v }
             return c
         }
-        result.current = simulate(result.current)
-        let candidates = ([result.best].compactMap { $0 } + result.runnersUp).map(simulate)
+        result.current = verified(result.current, verifications[0])
+        let candidates = zip(simulationTargets(result).dropFirst(), verifications.dropFirst()).map(verified)
         if let confirmed = candidates.first(where: { $0.verified?.met == true }) {
             result.best = confirmed
             result.runnersUp = candidates.filter { $0.knobs != confirmed.knobs }

@@ -31,18 +31,7 @@ extension SweepPart {
             }
         }
         let count = first.shard.count
-        var seen: [Int: String] = [:]
-        for (name, part) in parts {
-            if let earlier = seen[part.shard.index] {
-                throw SweepPartError("shard \(part.shard) is given twice: \(earlier) and \(name)")
-            }
-            seen[part.shard.index] = name
-        }
-        let missing = (1...count).filter { seen[$0] == nil }
-        guard missing.isEmpty else {
-            throw SweepPartError("shard\(missing.count == 1 ? "" : "s") " + missing.map { "\($0)/\(count)" }.joined(separator: ", ")
-                                 + " missing (given: " + seen.keys.sorted().map { "\($0)/\(count)" }.joined(separator: ", ") + ")")
-        }
+        try SweepShard.checkComplete(parts.map { ($0.name, $0.part.shard) }, count: count)
         let points = first.definition.grid.count
         for (name, part) in parts where part.points.map(\.index) != part.shard.indices(of: points) {
             throw SweepPartError("\(name): shard \(part.shard) must hold points \(part.shard.indices(of: points)), it holds \(part.points.map(\.index)) (an interrupted or edited part?)")

@@ -86,11 +86,19 @@ public struct SweepPart: Sendable {
         ])
     }
 
-    /// Reads a part file's bytes.
-    ///
-    /// - Parameter name: the file's name, for messages.
-    /// - Throws: `SweepPartError` saying what is wrong (not JSON, not a part, another format).
-    public init(bytes: [UInt8], name: String) throws(SweepPartError) {
+    /// Whether `bytes` hold a sweep part (for merge's messages).
+    public static func isSweepPart(_ bytes: [UInt8]) -> Bool { isPart(bytes, kind: "sweep-part") }
+
+    /// Whether `bytes` are JSON with `"kind": kind`.
+    static func isPart(_ bytes: [UInt8], kind: String) -> Bool {
+        guard let json = try? JSONParser.parse(bytes), case .string(kind) = json["kind"] else { return false }
+        return true
+    }
+
+    /// The members every part file starts with, read and checked: the JSON, its `kind` (else
+    /// "not <what> (written by <writer>)"), `format` (`formatVersion`), `version`, `file`, `fileHash`.
+    static func header(_ bytes: [UInt8], name: String, kind: String, formatVersion: Int, what: String, writer: String)
+        throws(SweepPartError) -> (json: JSONValue, version: String, file: String, fileHash: String) {
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)
@@ -98,16 +106,25 @@ public struct SweepPart: Sendable {
             throw SweepPartError("\(name) is not JSON: \(error)")
         }
         let r = Reader(path: name)
-        guard case .string("sweep-part") = json["kind"] else {
-            throw SweepPartError("\(name) is not a partial sweep result (written by scalesim sweep --shard I/N): no \"kind\": \"sweep-part\"")
+        guard case .string(kind) = json["kind"] else {
+            throw SweepPartError("\(name) is not \(what) (written by \(writer)): no \"kind\": \"\(kind)\"")
         }
         let format = try r.int(json, "format")
-        guard format == Self.formatVersion else {
-            throw SweepPartError("\(name) has format \(format); this scalesim reads format \(Self.formatVersion): run the shards and the merge with the same scalesim")
+        guard format == formatVersion else {
+            throw SweepPartError("\(name) has format \(format); this scalesim reads format \(formatVersion): run the shards and the merge with the same scalesim")
         }
-        version = try r.string(json, "version")
-        file = try r.string(json, "file")
-        fileHash = try r.string(json, "fileHash")
+        return (json, try r.string(json, "version"), try r.string(json, "file"), try r.string(json, "fileHash"))
+    }
+
+    /// Reads a part file's bytes.
+    ///
+    /// - Parameter name: the file's name, for messages.
+    /// - Throws: `SweepPartError` saying what is wrong (not JSON, not a part, another format).
+    public init(bytes: [UInt8], name: String) throws(SweepPartError) {
+        let json: JSONValue
+        (json, version, file, fileHash) = try Self.header(bytes, name: name, kind: "sweep-part", formatVersion: Self.formatVersion,
+                                                          what: "a partial sweep result", writer: "scalesim sweep --shard I/N")
+        let r = Reader(path: name)
         definition = try SweepDefinition(json: try r.member(json, "sweep"), at: name + ": sweep")
         let shardJSON = try r.member(json, "shard")
         let index = try r.int(shardJSON, "index"), count = try r.int(shardJSON, "count")
@@ -175,7 +192,10 @@ public struct SweepPart: Sendable {
             return b
         }
         func int(_ json: JSONValue, _ key: String) throws(SweepPartError) -> Int {
-            guard case .number(let n) = try member(json, key), n == n.rounded(), abs(n) < 9_007_199_254_740_992 else {
+            try whole(try member(json, key), key)
+        }
+        func whole(_ value: JSONValue, _ key: String) throws(SweepPartError) -> Int {
+            guard case .number(let n) = value, n == n.rounded(), abs(n) < 9_007_199_254_740_992 else {
                 throw bad(key, "not a whole number")
             }
             return Int(n)

@@ -41,6 +41,24 @@ public struct SweepShard: Sendable, Hashable, CustomStringConvertible {
         Array(stride(from: index - 1, to: points, by: count))
     }
 
+    /// Checks that `shards` (each with its file's name) are every shard 1...`count` once.
+    ///
+    /// - Throws: `SweepPartError` naming a shard given twice, or those missing.
+    static func checkComplete(_ shards: [(name: String, shard: SweepShard)], count: Int) throws(SweepPartError) {
+        var seen: [Int: String] = [:]
+        for (name, shard) in shards {
+            if let earlier = seen[shard.index] {
+                throw SweepPartError("shard \(shard) is given twice: \(earlier) and \(name)")
+            }
+            seen[shard.index] = name
+        }
+        let missing = (1...count).filter { seen[$0] == nil }
+        guard missing.isEmpty else {
+            throw SweepPartError("shard\(missing.count == 1 ? "" : "s") " + missing.map { "\($0)/\(count)" }.joined(separator: ", ")
+                                 + " missing (given: " + seen.keys.sorted().map { "\($0)/\(count)" }.joined(separator: ", ") + ")")
+        }
+    }
+
     /// `sweep.part-2-of-4.json`.
     public var fileName: String { "sweep.part-\(index)-of-\(count).json" }
 

@@ -75,7 +75,7 @@ import Testing
         // Uniform keys: every key is cached after the first lookup of it; 1000 keys over
         // 20,000 lookups leave the hit ratio near 1 either way, so check the key draw directly.
         #expect(hits.mean > 0.9, "hit ratio \(hits.mean) (seed \(seed))")
-        var engine = Engine(model: b.model, seed: seed, replication: 0, duration: 200, warmup: 0)
+        let engine = Engine(model: b.model, seed: seed, replication: 0, duration: 200, warmup: 0)
         var before = 0, after = 0, beforeAll = 0, afterAll = 0
         for t in stride(from: 0.0, to: 200, by: 0.01) {
             let key = engine.caches[0].drawKey(now: t)
