@@ -146,34 +146,17 @@ struct Plan: ParsableCommand {
     /// Simulates the shard's candidates and writes its partial result (`PlanPart`) to
     /// `directory`; prints it with --format json, else one line saying what was written.
     func runShard(_ shard: SweepShard, of result: PlanResult, directory: String) throws {
-        guard let bytes = FileManager.default.contents(atPath: file) else {
-            note("scalesim: cannot read \(file) again to hash it")
-            throw Exit.noInput
-        }
+        let hash = try scenarioHash(file)
         let targets = Planner.simulationTargets(result).count
         let mine = shard.indices(of: targets).count
         if !quietProgress {
             note("scalesim: \(result.evaluations) analytic evaluations; shard \(shard) simulates \(mine) of the plan's \(targets) candidates...")
         }
         let part = try interruptible {
-            PlanPart.simulate(result, shard: shard, file: file, fileHash: SweepPart.hash(of: [UInt8](bytes)), jobs: jobs, control: $0)
+            PlanPart.simulate(result, shard: shard, file: file, fileHash: hash, jobs: jobs, control: $0)
         }
-        let json = part.json.serialized() + "\n"
-        let name = PlanPart.fileName(shard)
-        switch format {
-        case .json: try writeStandardOutput(json)
-        case .table, .md:
-            try writeStandardOutput("shard \(shard): \(mine) of the plan's \(targets) simulations"
-                                    + (noReports ? "" : " written to \(directory)/\(name)") + "\n")
-        }
-        fflush(nil)
-        guard !noReports else { return }
-        do {
-            try ReportWriter.write([(name, json)], to: directory)
-        } catch {
-            note("scalesim: \(error)")
-            throw Exit.cannotCreate
-        }
+        try writeShardPart(part.json, named: PlanPart.fileName(shard), to: noReports ? nil : directory, format: format,
+                      summary: "shard \(shard): \(mine) of the plan's \(targets) simulations")
     }
 
     var quietProgress: Bool { isatty(STDERR_FILENO) != 1 }

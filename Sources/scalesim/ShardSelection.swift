@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ScaleSim
 
 /// The shard to run, nil for the whole sweep or plan: `--shard I/N`, else (when the number of
@@ -46,5 +47,32 @@ func selectShard(_ shard: String?, shards: Int?, environment: [String: String]) 
         }
     } catch let error as SweepShardError {
         throw ValidationError(error.message)
+    }
+}
+
+/// `SweepPart.hash` of the scenario file's bytes, read again (a part names the file it came from).
+func scenarioHash(_ file: String) throws -> String {
+    guard let bytes = FileManager.default.contents(atPath: file) else {
+        note("scalesim: cannot read \(file) again to hash it")
+        throw Exit.noInput
+    }
+    return SweepPart.hash(of: [UInt8](bytes))
+}
+
+/// Writes a shard's partial result (a sweep's or a plan's) as `name` in `directory` (nil:
+/// nowhere); prints it with --format json, else `summary` and where it was written.
+func writeShardPart(_ part: JSONValue, named name: String, to directory: String?, format: OutputFormat, summary: String) throws {
+    let json = part.serialized() + "\n"
+    switch format {
+    case .json: try writeStandardOutput(json)
+    case .table, .md: try writeStandardOutput(summary + (directory.map { " written to \($0)/\(name)" } ?? "") + "\n")
+    }
+    fflush(nil)
+    guard let directory else { return }
+    do {
+        try ReportWriter.write([(name, json)], to: directory)
+    } catch {
+        note("scalesim: \(error)")
+        throw Exit.cannotCreate
     }
 }

@@ -147,26 +147,10 @@ struct SweepCommand: ParsableCommand {
     /// Writes the shard's partial result (`SweepPart`) to `directory`; prints it with
     /// --format json, else one line saying what was written.
     func writePart(shard: SweepShard, sweep: Sweep, points: [SweepPoint], directory: String) throws {
-        guard let bytes = FileManager.default.contents(atPath: file) else {
-            note("scalesim: cannot read \(file) again to hash it")
-            throw Exit.noInput
-        }
-        let part = SweepPart(file: (file as NSString).lastPathComponent, fileHash: SweepPart.hash(of: [UInt8](bytes)),
+        let part = SweepPart(file: (file as NSString).lastPathComponent, fileHash: try scenarioHash(file),
                              definition: SweepDefinition(sweep: sweep), shard: shard, points: points)
-        let json = part.json.serialized() + "\n"
-        let summary = "shard \(shard): \(points.count) of the sweep's \(sweep.grid.count) points"
-        switch format {
-        case .json: try writeStandardOutput(json)
-        case .table, .md: try writeStandardOutput(summary + (noReports ? "" : " written to \(directory)/\(shard.fileName)") + "\n")
-        }
-        fflush(nil)
-        guard !noReports else { return }
-        do {
-            try ReportWriter.write([(shard.fileName, json)], to: directory)
-        } catch {
-            note("scalesim: \(error)")
-            throw Exit.cannotCreate
-        }
+        try writeShardPart(part.json, named: shard.fileName, to: noReports ? nil : directory, format: format,
+                      summary: "shard \(shard): \(points.count) of the sweep's \(sweep.grid.count) points")
     }
 }
 
